@@ -1,0 +1,15 @@
+/**
+ * @wampums/schema: the one declaration of the offline store, the entities, their rules and
+ * the wire protocol, shared by the client, the server and the app. Pure: no DOM, no Node.
+ */
+export * from './conflict-rules';
+export * from './dexie-schema';
+export * from './entities';
+export * from './entity-schemas';
+export * from './errors';
+export * from './field-spec';
+export * from './field-types';
+export * from './graph';
+export * from './protocol';
+export * from './sync-records';
+export * from './temp-id';

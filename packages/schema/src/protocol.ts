@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { ENTITY_TYPES, type EntityType } from './entities';
+import { idRef, isoInstant, serverId, tempIdSchema } from './field-types';
+
+/**
+ * The wire contract of `docs/sync-protocol.md` as runtime schemas; the TypeScript types are
+ * inferred from them so that the two can never disagree. Bump `PROTOCOL_VERSION` on any change
+ * that an older peer could not read; adding optional fields does not need it.
+ */
+export const PROTOCOL_VERSION = 1;
+/** Header carrying the protocol version on requests and responses. */
+export const PROTOCOL_HEADER = 'x-wampums-protocol';
+
+export const API_BASE = '/api/v1';
+
+/** Default limits of a push (both configurable on the server). */
+export const PUSH_LIMITS = { maxChanges: 500, maxBytes: 1024 * 1024 } as const;
+/** Pull page size: default and maximum. */
+export const PULL_LIMITS = { defaultLimit: 500, maxLimit: 1000 } as const;
+/** REST list page size: default and maximum. */
+export const LIST_LIMITS = { defaultLimit: 100, maxLimit: 1000 } as const;
+/** A cursor older than this gets `fullRefresh: true`. */
+export const FULL_REFRESH_AFTER_MS = 14 * 24 * 60 * 60 * 1000;
+
+export const entityTypeSchema = z.enum(ENTITY_TYPES as [EntityType, ...EntityType[]]);
+export const operationSchema = z.enum(['create', 'update', 'delete']);
+export type Operation = z.infer<typeof operationSchema>;
+
+export const dependencySchema = z.strictObject({ entityType: entityTypeSchema, tempId: tempIdSchema });
+export type Dependency = z.infer<typeof dependencySchema>;
+
+const uuid = z.string().uuid();
+/** A correlation id: a UUID, or any opaque token of 8-100 safe characters (an `Idempotency-Key`). */
+export const correlationIdSchema = z.union([uuid, z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/)]);
+
+/** One change in a push. The per-entity payload is validated by the server after the envelope. */
+export const pushChangeSchema = z
+  .strictObject({
+    correlationId: correlationIdSchema,
+    entityType: entityTypeSchema,
+    operation: operationSchema,
+    entityId: idRef,
+    tempId: tempIdSchema.nullable().optional(),
+    timestamp: z.number().int().nonnegative(),
+    baseUpdatedAt: isoInstant.nullable().optional(),
+    payload: z.record(z.string(), z.unknown()).nullable(),
+    dependencies: z.array(dependencySchema).max(50).optional(),
+  })
+  .superRefine((change, ctx) => {
+    if (change.operation === 'create' && change.payload === null) {
+      ctx.addIssue({ code: 'custom', message: 'a create carries the full entity', path: ['payload'] });
+    }
+    if (change.operation === 'update' && change.payload === null) {
+      ctx.addIssue({ code: 'custom', message: 'an update carries a patch', path: ['payload'] });
+    }
+  });
+export type PushChange = z.infer<typeof pushChangeSchema>;
+
+/** The push envelope. The count limit is checked by the server (it is configurable → 413). */
+export const pushRequestSchema = z.strictObject({
+  clientId: z.string().min(1).max(100),
+  changes: z.array(z.unknown()),
+});
+export type PushRequest = { clientId: string; changes: PushChange[] };
+
+export const wireErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type WireError = z.infer<typeof wireErrorSchema>;
+
+const rowSchema = z.record(z.string(), z.unknown());
+
+export const pushResultSchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('applied'),
+    correlationId: z.string(),
+    serverId,
+    entity: rowSchema.nullable(),
+  }),
+  z.object({
+    status: z.literal('duplicate'),
+    correlationId: z.string(),
+    serverId,
+    entity: rowSchema.nullable(),
+  }),
+  z.object({
+    status: z.literal('conflict'),
+    correlationId: z.string(),
+    code: z.enum(['conflict', 'gone']),
+    serverEntity: rowSchema.nullable(),
+  }),
+  z.object({ status: z.literal('rejected'), correlationId: z.string(), error: wireErrorSchema }),
+  z.object({ status: z.literal('skipped'), correlationId: z.string(), error: wireErrorSchema }),
+]);
+export type PushResult = z.infer<typeof pushResultSchema>;
+export type PushStatus = PushResult['status'];
+
+export const pushResponseSchema = z.object({
+  data: z.object({ results: z.array(pushResultSchema), serverTime: isoInstant }),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+export const pullQuerySchema = z.strictObject({
+  cursor: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(PULL_LIMITS.maxLimit).default(PULL_LIMITS.defaultLimit),
+});
+export type PullQuery = z.infer<typeof pullQuerySchema>;
+
+export const pulledChangeSchema = z.discriminatedUnion('op', [
+  z.object({ entityType: entityTypeSchema, op: z.literal('upsert'), id: serverId, entity: rowSchema }),
+  z.object({
+    entityType: entityTypeSchema,
+    op: z.literal('delete'),
+    id: serverId,
+    entity: rowSchema.nullable().optional(),
+  }),
+]);
+export type PulledChange = z.infer<typeof pulledChangeSchema>;
+
+export const pullResponseSchema = z.object({
+  data: z.object({
+    changes: z.array(pulledChangeSchema),
+    cursor: z.string(),
+    hasMore: z.boolean(),
+    fullRefresh: z.boolean(),
+    serverTime: isoInstant.optional(),
+  }),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+export const loginRequestSchema = z.strictObject({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(200),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const roleSchema = z.enum(['admin', 'leader', 'viewer']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const sessionUserSchema = z.object({
+  id: serverId,
+  name: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  organizationId: serverId,
+});
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+export const loginResponseSchema = z.object({
+  data: z.object({ token: z.string(), expiresAt: isoInstant, user: sessionUserSchema }),
+});
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+export const errorResponseSchema = z.object({ error: wireErrorSchema });
+
+/** The live channel's event name and payload. */
+export const CHANGES_EVENT = 'changes';
+export const changesEventSchema = z.object({ cursor: z.string() });
