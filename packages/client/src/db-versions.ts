@@ -1,0 +1,62 @@
+import { dexieStores, ENTITY_TYPES, type StoreName } from '@wampums/schema';
+import type { Transaction } from 'dexie';
+
+/**
+ * Every version of the local schema, oldest first. Dexie upgrades a device from whatever
+ * version it holds by running each later version's upgrade in turn, keeping the data.
+ * Never edit a released version: add a new one.
+ */
+
+/**
+ * Version 1, as first released: the entity stores of today, but sync stores without their
+ * compound indexes, and outbox entries that counted `attempts` and kept `error` as text.
+ */
+export function storesV1(): Record<StoreName, string> {
+  const current = dexieStores();
+  const entities = Object.fromEntries(ENTITY_TYPES.map((t) => [t, current[t]]));
+  return {
+    ...(entities as Record<(typeof ENTITY_TYPES)[number], string>),
+    _outbox: '++localId, entityType, entityId, operation, timestamp, status',
+    _idMap: '++id, entityType, tempId, serverId',
+    _syncMeta: 'key',
+    _conflicts: '++id, entityType, entityId',
+  };
+}
+
+/** Version 2: the seed's full index set (generated from the schema package). */
+export function storesV2(): Record<StoreName, string> {
+  return dexieStores();
+}
+
+/**
+ * 1 → 2: outbox entries get the seed's field names (`retryCount`, structured `lastError`,
+ * `serverResponse`, `dependencies`), and unsettled conflicts get an explicit `resolvedAt: null`.
+ */
+export async function upgradeV1toV2(tx: Transaction): Promise<void> {
+  await tx
+    .table('_outbox')
+    .toCollection()
+    .modify((entry: Record<string, unknown>) => {
+      entry.retryCount = typeof entry.attempts === 'number' ? entry.attempts : (entry.retryCount ?? 0);
+      const error = entry.error;
+      entry.lastError =
+        typeof error === 'string' && error.length > 0
+          ? { code: 'internal_error', message: error }
+          : (entry.lastError ?? null);
+      entry.serverResponse ??= null;
+      entry.dependencies ??= [];
+      entry.tempId ??= null;
+      delete entry.attempts;
+      delete entry.error;
+    });
+  await tx
+    .table('_conflicts')
+    .toCollection()
+    .modify((record: Record<string, unknown>) => {
+      record.resolvedAt ??= null;
+      record.resolution ??= record.resolvedAt === null ? 'pending-user' : 'server-wins';
+    });
+}
+
+/** The version the current code writes. */
+export const CURRENT_SCHEMA_VERSION = 2;

@@ -1,0 +1,44 @@
+import {
+  type ConflictRecord,
+  type EntityType,
+  type IdMapEntry,
+  OFFLINE_DB_NAME,
+  type OutboxEntry,
+  type SyncMetaEntry,
+} from '@wampums/schema';
+import { Dexie, type Table } from 'dexie';
+import { CURRENT_SCHEMA_VERSION, storesV1, storesV2, upgradeV1toV2 } from './db-versions';
+
+/** A record of an entity store: the server row, or a local one whose ids may be temp ids. */
+export type StoredRecord = Record<string, unknown> & { id: number | string };
+
+/** Where IndexedDB comes from: the global one, or (Node, tests) an injected implementation. */
+export interface IndexedDBDependencies {
+  indexedDB?: IDBFactory;
+  IDBKeyRange?: typeof IDBKeyRange;
+}
+
+/**
+ * The one IndexedDB database of the seed, `WampumsOfflineDB`: 12 entity stores and the 4 sync
+ * stores, with every version of the schema declared so that old devices upgrade in place.
+ */
+export class WampumsOfflineDB extends Dexie {
+  declare _outbox: Table<OutboxEntry, number>;
+  declare _idMap: Table<IdMapEntry, number>;
+  declare _syncMeta: Table<SyncMetaEntry, string>;
+  declare _conflicts: Table<ConflictRecord, number>;
+
+  constructor(name: string = OFFLINE_DB_NAME, deps: IndexedDBDependencies = {}) {
+    super(name, {
+      ...(deps.indexedDB ? { indexedDB: deps.indexedDB } : {}),
+      ...(deps.IDBKeyRange ? { IDBKeyRange: deps.IDBKeyRange } : {}),
+    });
+    this.version(1).stores(storesV1());
+    this.version(CURRENT_SCHEMA_VERSION).stores(storesV2()).upgrade(upgradeV1toV2);
+  }
+
+  /** The table of an entity store. */
+  entity(type: EntityType): Table<StoredRecord, number | string> {
+    return this.table(type);
+  }
+}

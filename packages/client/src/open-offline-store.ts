@@ -1,0 +1,238 @@
+import { OFFLINE_DB_NAME, type SessionUser, SYNC_META_KEYS } from '@wampums/schema';
+import { DEFAULT_BACKOFF } from './backoff';
+import { systemClock } from './clock';
+import { resolveUserConflict } from './conflicts';
+import { globalConnectivity } from './connectivity';
+import { WampumsOfflineDB } from './db';
+import { globalEventSource, LiveEvents } from './live-events';
+import { live } from './live-query';
+import { discardEntry, listOutbox, retryEntry } from './outbox';
+import { createQuotaGuard } from './quota';
+import { UNSYNCED_STATUSES } from './rebase';
+import { Repository } from './repository';
+import { StatusStore } from './status';
+import { resetInProgress, SyncEngine } from './sync-engine';
+import { createSyncLock, globalLocks } from './sync-lock';
+import { HttpTransport, type Transport } from './transport';
+import type { OfflineStore, OfflineStoreOptions } from './types';
+import { randomUuid } from './uuid';
+
+type User = Pick<SessionUser, 'id' | 'organizationId'>;
+
+/** Options only tests need: a transport of their own (fault injection). */
+export interface InternalOptions {
+  transport?: Transport;
+}
+
+/**
+ * Opens the offline store of this device: the IndexedDB database (upgraded in place if an
+ * older version is there), changes left in progress by a closed app queued again, and, unless
+ * `autoSync: false`, sync started (live server events, periodic pull, retries, `online`).
+ */
+export async function openOfflineStore(
+  options: OfflineStoreOptions & InternalOptions,
+): Promise<OfflineStore> {
+  const clock = options.clock ?? systemClock;
+  const db = new WampumsOfflineDB(options.dbName ?? OFFLINE_DB_NAME, options);
+  await db.open();
+
+  const meta = async <T>(key: string) => (await db._syncMeta.get(key))?.value as T | undefined;
+  let clientId = await meta<string>(SYNC_META_KEYS.clientId);
+  if (!clientId) {
+    clientId = randomUuid();
+    await db._syncMeta.put({ key: SYNC_META_KEYS.clientId, value: clientId });
+  }
+  let user: User | null = options.user ?? (await meta<User>(SYNC_META_KEYS.session)) ?? null;
+  if (options.user) await db._syncMeta.put({ key: SYNC_META_KEYS.session, value: options.user });
+
+  const connectivity = options.connectivity ?? globalConnectivity();
+  const status = new StatusStore({
+    online: connectivity.isOnline(),
+    lastSyncAt: (await meta<number>(SYNC_META_KEYS.lastSyncAt)) ?? null,
+  });
+  const cacheStorage =
+    options.cacheStorage === undefined
+      ? ((globalThis as { caches?: CacheStorage }).caches ?? null)
+      : options.cacheStorage;
+  const withQuota = createQuotaGuard({
+    db,
+    cacheStorage,
+    now: () => clock.now(),
+    warn: (message) => status.set({ quotaWarning: message }),
+  });
+  const transport =
+    options.transport ??
+    new HttpTransport({
+      baseUrl: options.baseUrl,
+      getToken: options.getToken,
+      clock,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  const lockLeaseMs = options.lockLeaseMs ?? 60_000;
+  const lock =
+    options.locks ??
+    createSyncLock({ db, clock, leaseMs: lockLeaseMs, owner: randomUuid(), locks: globalLocks() });
+
+  const refreshCounts = async () => {
+    const [pending, failed, conflicts] = await Promise.all([
+      db._outbox.where('status').anyOf(UNSYNCED_STATUSES).count(),
+      db._outbox.where('status').equals('failed').count(),
+      db._outbox.where('status').equals('conflict').count(),
+    ]);
+    status.set({ pendingCount: pending, failedCount: failed, conflictCount: conflicts });
+  };
+
+  const autoSync = options.autoSync ?? true;
+  const engine = new SyncEngine({
+    db,
+    transport,
+    clock,
+    random: options.random ?? Math.random,
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    clientId,
+    pushBatchSize: options.pushBatchSize ?? 200,
+    pullPageSize: options.pullPageSize ?? 500,
+    lock,
+    status,
+    connectivity,
+    getToken: options.getToken,
+    withQuota,
+    syncedRetentionMs: options.syncedRetentionMs ?? 7 * 24 * 60 * 60 * 1000,
+    refreshCounts,
+    autoRetry: autoSync,
+  });
+
+  // A previous run that died mid-push left entries in progress: queue them again, unless a
+  // live run elsewhere (another tab, the service worker) holds the lock and owns them.
+  await lock.tryRun(() => resetInProgress(db)).catch(() => undefined);
+  await refreshCounts();
+
+  const cleanups: (() => void)[] = [];
+  let writeTimer: unknown = null;
+  const syncSoon = () => {
+    if (!autoSync) return;
+    clock.clearTimeout(writeTimer);
+    writeTimer = clock.setTimeout(() => void engine.sync(), 50);
+  };
+
+  const repository = new Repository({
+    db,
+    clock,
+    user: () => user,
+    withQuota: async (write) => {
+      const result = await withQuota(write);
+      return result;
+    },
+    afterWrite: () => {
+      void refreshCounts().catch(() => undefined);
+      syncSoon();
+    },
+  });
+
+  // The outbox may change in another context (tab, service worker): keep the counts live.
+  cleanups.push(
+    live(() => db._outbox.where('status').anyOf(UNSYNCED_STATUSES).count()).subscribe(
+      () => void refreshCounts().catch(() => undefined),
+      () => undefined,
+    ),
+  );
+
+  if (autoSync) {
+    cleanups.push(
+      connectivity.subscribe((online) => {
+        status.set({ online });
+        // Back online: send now, without waiting out the backoff of the failures it caused.
+        if (online) void engine.sync({ ignoreBackoff: true });
+      }),
+    );
+    const pollIntervalMs = options.pollIntervalMs ?? 30_000;
+    let pollTimer: unknown = null;
+    const poll = () => {
+      clock.clearTimeout(pollTimer);
+      pollTimer = clock.setTimeout(() => {
+        void engine.sync().finally(poll);
+      }, pollIntervalMs);
+    };
+    const stopPoll = () => {
+      clock.clearTimeout(pollTimer);
+      pollTimer = null;
+    };
+    const factory = options.eventSource === undefined ? globalEventSource() : options.eventSource;
+    if (factory) {
+      const events = new LiveEvents({
+        baseUrl: options.baseUrl,
+        getToken: options.getToken,
+        factory,
+        clock,
+        reconnectMs: 5_000,
+        onChange: () => void engine.sync(),
+        onConnectedChange: (connected) => (connected ? stopPoll() : poll()),
+      });
+      events.start();
+      cleanups.push(() => events.stop());
+    }
+    poll();
+    cleanups.push(stopPoll);
+    void engine.sync();
+  }
+
+  let closed = false;
+  const store: OfflineStore = {
+    db,
+    create: (type, fields) => repository.create(type, fields),
+    update: (type, id, patch) => repository.update(type, id, patch),
+    remove: (type, id) => repository.remove(type, id),
+    get: (type, id) => repository.get(type, id),
+    query: (type, where, queryOptions) => repository.query(type, where, queryOptions),
+    live,
+    sync: (syncOptions) => engine.sync(syncOptions),
+    async setUser(next) {
+      user = next;
+      if (next) await db._syncMeta.put({ key: SYNC_META_KEYS.session, value: next });
+      else await db._syncMeta.delete(SYNC_META_KEYS.session);
+    },
+    resumeAuth() {
+      engine.clearAuthPause();
+      return engine.sync({ ignoreBackoff: true });
+    },
+    status,
+    conflicts: {
+      async list(listOptions = {}) {
+        const all = await db._conflicts.toArray();
+        return all
+          .filter((c) => (listOptions.all ? true : c.resolvedAt === null))
+          .filter((c) => !listOptions.entityType || c.entityType === listOptions.entityType)
+          .sort((a, b) => (b.id ?? 0) - (a.id ?? 0));
+      },
+      async resolve(conflictId, choice) {
+        await resolveUserConflict(db, conflictId, choice, clock.now());
+        await refreshCounts();
+        syncSoon();
+      },
+      live: () => live(() => store.conflicts.list()),
+    },
+    outbox: {
+      list: (listOptions) => listOutbox(db, listOptions?.status),
+      async retry(localId) {
+        await retryEntry(db, localId);
+        await refreshCounts();
+        syncSoon();
+      },
+      async discard(localId) {
+        await discardEntry(db, localId);
+        await refreshCounts();
+      },
+      live: () => live(() => listOutbox(db)),
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clock.clearTimeout(writeTimer);
+      for (const cleanup of cleanups) cleanup();
+      engine.close();
+      await engine.idle();
+      db.close();
+    },
+  };
+  return store;
+}

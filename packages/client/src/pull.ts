@@ -1,0 +1,156 @@
+import {
+  DELETE_ORDER,
+  ENTITY_TYPES,
+  type EntityType,
+  FULL_REFRESH_AFTER_MS,
+  isTempId,
+  type PulledChange,
+  SYNC_META_KEYS,
+  UPSERT_ORDER,
+} from '@wampums/schema';
+import { type Clock, yieldToEventLoop } from './clock';
+import type { StoredRecord, WampumsOfflineDB } from './db';
+import { rebase } from './rebase';
+import type { Transport } from './transport';
+import type { PullProgress } from './types';
+import { UnsyncedIndex } from './unsynced-index';
+
+/** `_syncMeta` key set while a full refresh is under way (a restart begins it again). */
+export const REFRESH_IN_PROGRESS_KEY = 'fullRefreshInProgress';
+
+export interface PullContext {
+  db: WampumsOfflineDB;
+  transport: Transport;
+  clock: Clock;
+  pageSize: number;
+  signal: AbortSignal;
+  onProgress(progress: PullProgress | null): void;
+  withQuota<T>(write: () => Promise<T>): Promise<T>;
+  /** Lets the event loop breathe between pages. */
+  yield?: () => Promise<void>;
+}
+
+export interface PullOutcome {
+  pulled: number;
+  fullRefresh: boolean;
+}
+
+async function meta<T>(db: WampumsOfflineDB, key: string): Promise<T | undefined> {
+  return (await db._syncMeta.get(key))?.value as T | undefined;
+}
+
+/**
+ * Pulls every change since the saved cursor, page after page. Each page is stored in one
+ * transaction together with its cursor, so a crash never skips or half-applies a page. Without
+ * a cursor, when the last pull is older than 14 days or when the server asks for it, the pull is
+ * a full refresh: a fresh snapshot replaces the entity stores, and the outbox stays.
+ */
+export async function pullAll(ctx: PullContext, options: { fullRefresh: boolean }): Promise<PullOutcome> {
+  const { db, clock } = ctx;
+  let cursor = (await meta<string>(db, SYNC_META_KEYS.cursor)) ?? null;
+  const lastPullAt = await meta<number>(db, SYNC_META_KEYS.lastPullAt);
+  const stale = lastPullAt !== undefined && clock.now() - lastPullAt > FULL_REFRESH_AFTER_MS;
+  let refreshing =
+    options.fullRefresh ||
+    cursor === null ||
+    stale ||
+    (await meta<boolean>(db, REFRESH_IN_PROGRESS_KEY)) === true;
+  // The ids of the snapshot, per store: what is not among them is gone on the server.
+  let seen: Map<EntityType, Set<number>> | null = null;
+  const startRefresh = async () => {
+    cursor = null;
+    seen = new Map(ENTITY_TYPES.map((t) => [t, new Set<number>()]));
+    await db._syncMeta.put({ key: REFRESH_IN_PROGRESS_KEY, value: true });
+  };
+  if (refreshing) await startRefresh();
+
+  const progress: PullProgress = { pages: 0, changes: 0, fullRefresh: refreshing };
+  ctx.onProgress({ ...progress });
+  try {
+    for (;;) {
+      ctx.signal.throwIfAborted();
+      const page = await ctx.transport.pull(cursor, ctx.pageSize, ctx.signal);
+      if (page.fullRefresh && !refreshing) {
+        // Our cursor is too old for the server: start over from a snapshot.
+        refreshing = true;
+        progress.fullRefresh = true;
+        await startRefresh();
+        continue;
+      }
+      await ctx.withQuota(() => applyPage(db, page.changes, page.cursor, seen));
+      progress.pages += 1;
+      progress.changes += page.changes.length;
+      ctx.onProgress({ ...progress });
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+      await (ctx.yield ?? yieldToEventLoop)();
+    }
+    if (refreshing && seen) await sweep(db, seen);
+    await db._syncMeta.bulkPut([
+      { key: SYNC_META_KEYS.lastPullAt, value: clock.now() },
+      { key: REFRESH_IN_PROGRESS_KEY, value: false },
+    ]);
+    return { pulled: progress.changes, fullRefresh: refreshing };
+  } finally {
+    ctx.onProgress(null);
+  }
+}
+
+/** Stores one page and its cursor in one transaction; pending local changes stay on top. */
+async function applyPage(
+  db: WampumsOfflineDB,
+  changes: PulledChange[],
+  cursor: string,
+  seen: Map<EntityType, Set<number>> | null,
+): Promise<void> {
+  const upserts = new Map<EntityType, StoredRecord[]>();
+  const deletes = new Map<EntityType, number[]>();
+  for (const change of changes) {
+    if (change.op === 'upsert') {
+      const list = upserts.get(change.entityType) ?? [];
+      list.push({ ...change.entity, id: change.id });
+      upserts.set(change.entityType, list);
+      seen?.get(change.entityType)?.add(change.id);
+    } else {
+      const list = deletes.get(change.entityType) ?? [];
+      list.push(change.id);
+      deletes.set(change.entityType, list);
+      seen?.get(change.entityType)?.delete(change.id);
+    }
+  }
+  await db.transaction('rw', db.tables, async () => {
+    const index = await UnsyncedIndex.load(db);
+    const pending = index.pendingKeys();
+    for (const type of UPSERT_ORDER) {
+      const rows = upserts.get(type);
+      if (!rows) continue;
+      const put = rows.flatMap((row) => {
+        if (!pending.has(`${type}:${row.id}`)) return [row];
+        // Never overwrite a pending edit: replay it on the pulled row instead.
+        const rebased = rebase(row, index.pendingFor(type, row.id));
+        return rebased ? [rebased] : [];
+      });
+      await db.entity(type).bulkPut(put);
+    }
+    for (const type of DELETE_ORDER) {
+      const ids = deletes.get(type);
+      if (ids) await db.entity(type).bulkDelete(ids);
+    }
+    await db._syncMeta.put({ key: SYNC_META_KEYS.cursor, value: cursor });
+  });
+}
+
+/** After a full snapshot: removes rows the server no longer has, except unsynced local ones. */
+async function sweep(db: WampumsOfflineDB, seen: Map<EntityType, Set<number>>): Promise<void> {
+  await db.transaction('rw', db.tables, async () => {
+    const pending = (await UnsyncedIndex.load(db)).pendingKeys();
+    for (const type of DELETE_ORDER) {
+      const keep = seen.get(type) ?? new Set<number>();
+      const keys = (await db.entity(type).toCollection().primaryKeys()) as (number | string)[];
+      const gone = keys.filter(
+        (id) => !isTempId(id) && !keep.has(id as number) && !pending.has(`${type}:${id}`),
+      );
+      if (gone.length > 0) await db.entity(type).bulkDelete(gone);
+    }
+  });
+}

@@ -1,0 +1,71 @@
+import type { WampumsOfflineDB } from './db';
+import { isQuotaError, OfflineStoreError } from './errors';
+import { purgeSynced } from './purge';
+
+/** Response header of cached API answers saying until when they are fresh (Unix ms). */
+export const CACHE_EXPIRES_HEADER = 'x-wampums-expires-at';
+/** Cache Storage names of API answers start with this. */
+export const API_CACHE_PREFIX = 'wampums-api';
+
+/**
+ * Deletes cached API answers whose `x-wampums-expires-at` has passed (or that carry none) from
+ * every `wampums-api*` cache. Returns how many went.
+ */
+export async function purgeExpiredApiCache(cacheStorage: CacheStorage | null, now: number): Promise<number> {
+  if (!cacheStorage) return 0;
+  let purged = 0;
+  for (const name of await cacheStorage.keys()) {
+    if (!name.startsWith(API_CACHE_PREFIX)) continue;
+    const cache = await cacheStorage.open(name);
+    for (const request of await cache.keys()) {
+      const response = await cache.match(request);
+      const expires = Number(response?.headers.get(CACHE_EXPIRES_HEADER) ?? Number.NaN);
+      if (!Number.isFinite(expires) || expires <= now) {
+        await cache.delete(request);
+        purged += 1;
+      }
+    }
+  }
+  return purged;
+}
+
+export interface QuotaGuardOptions {
+  db: WampumsOfflineDB;
+  cacheStorage: CacheStorage | null;
+  now: () => number;
+  /** Sets or clears the user-facing warning. */
+  warn: (message: string | null) => void;
+}
+
+/**
+ * Wraps writes: when storage is full, warns the user, frees what can go (expired API cache
+ * entries, synced outbox entries kept for debugging, settled conflicts; never an unsynced
+ * change) and retries the write once. The write runs in its own transaction, so the failed
+ * attempt left nothing behind.
+ */
+export function createQuotaGuard(options: QuotaGuardOptions) {
+  return async function withQuota<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isQuotaError(error)) throw error;
+    }
+    options.warn('Storage is full: free space on this device. Unsynced changes are kept.');
+    await purgeExpiredApiCache(options.cacheStorage, options.now()).catch(() => 0);
+    await purgeSynced(options.db, {
+      now: options.now(),
+      syncedRetentionMs: 0,
+      conflictRetentionMs: 0,
+    }).catch(() => 0);
+    try {
+      return await write();
+    } catch (error) {
+      if (isQuotaError(error)) {
+        throw new OfflineStoreError('quota_exceeded', 'storage is full: the change was not saved', { error });
+      }
+      throw error;
+    }
+  };
+}
+
+export type WithQuota = ReturnType<typeof createQuotaGuard>;

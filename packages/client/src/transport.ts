@@ -1,0 +1,154 @@
+import {
+  API_BASE,
+  type ErrorCode,
+  errorResponseSchema,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+  pullResponseSchema,
+  pushResponseSchema,
+} from '@wampums/schema';
+import type { z } from 'zod';
+import type { Clock } from './clock';
+import { type ClientErrorCode, OfflineStoreError } from './errors';
+
+/** The answer of a push, with when it was asked and answered on the device clock. */
+export interface PushAnswer {
+  data: PushResponse['data'];
+  /** Device time halfway through the request: the moment `serverTime` is compared with. */
+  sentMidpoint: number;
+}
+
+/** The network side of sync, behind an interface so that tests inject faults. */
+export interface Transport {
+  push(request: PushRequest, signal?: AbortSignal): Promise<PushAnswer>;
+  pull(cursor: string | null, limit: number, signal?: AbortSignal): Promise<PullResponse['data']>;
+  /** Requests started so far (including failed ones). */
+  readonly requestCount: number;
+}
+
+export interface HttpTransportOptions {
+  baseUrl: string;
+  getToken: () => Promise<string | null>;
+  fetch?: typeof globalThis.fetch;
+  clock: Clock;
+}
+
+/** The full URL of an API path, e.g. `apiUrl('http://h:3000', '/sync/pull')`. */
+export function apiUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${API_BASE}${path}`;
+}
+
+/** Fetch-based transport: bearer token, JSON, and every failure turned into an `OfflineStoreError`. */
+export class HttpTransport implements Transport {
+  private requests = 0;
+  private readonly fetchFn: typeof globalThis.fetch;
+
+  constructor(private readonly options: HttpTransportOptions) {
+    // Bound: a detached `fetch` throws "Illegal invocation" in browsers and service workers.
+    this.fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  get requestCount(): number {
+    return this.requests;
+  }
+
+  async push(request: PushRequest, signal?: AbortSignal): Promise<PushAnswer> {
+    const start = this.options.clock.now();
+    const data = await this.call('/sync/push', pushResponseSchema, { method: 'POST', body: request, signal });
+    const end = this.options.clock.now();
+    return { data: data.data, sentMidpoint: (start + end) / 2 };
+  }
+
+  async pull(cursor: string | null, limit: number, signal?: AbortSignal): Promise<PullResponse['data']> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (cursor) query.set('cursor', cursor);
+    const body = await this.call(`/sync/pull?${query}`, pullResponseSchema, { method: 'GET', signal });
+    return body.data;
+  }
+
+  private async call<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    init: { method: string; body?: unknown; signal?: AbortSignal | undefined },
+  ): Promise<z.infer<S>> {
+    const token = await this.options.getToken();
+    if (!token) throw new OfflineStoreError('unauthorized', 'signed out: no access token', { token: null });
+    this.requests += 1;
+    let response: Response;
+    try {
+      response = await this.fetchFn(apiUrl(this.options.baseUrl, path), {
+        method: init.method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+        ...(init.signal ? { signal: init.signal } : {}),
+      });
+    } catch (cause) {
+      throw new OfflineStoreError('network_error', `network error: ${errorMessage(cause)}`, { cause });
+    }
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      if (response.ok) throw new OfflineStoreError('invalid_response', `${path}: answer is not JSON`);
+      throw httpError(response.status, null, token);
+    }
+    if (!response.ok) throw httpError(response.status, json, token);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new OfflineStoreError('invalid_response', `${path}: answer breaks the protocol`, {
+        issues: parsed.error.issues,
+      });
+    }
+    return parsed.data;
+  }
+}
+
+function httpError(status: number, body: unknown, token: string): OfflineStoreError {
+  const parsed = errorResponseSchema.safeParse(body);
+  const wire = parsed.success ? parsed.data.error : null;
+  const code: ClientErrorCode =
+    status === 401
+      ? 'unauthorized'
+      : ((wire?.code as ErrorCode | undefined) ?? (status >= 500 ? 'internal_error' : 'bad_request'));
+  return new OfflineStoreError(code, wire?.message ?? `HTTP ${status}`, {
+    status,
+    details: wire?.details,
+    // Kept so that sync can tell a new token from the one the server refused.
+    ...(status === 401 ? { token } : {}),
+  });
+}
+
+/** True for failures worth retrying later with backoff: the network, rate limits, server errors. */
+export function isRetryable(error: OfflineStoreError): boolean {
+  const status = (error.details as { status?: number } | undefined)?.status;
+  return (
+    error.code === 'network_error' ||
+    error.code === 'invalid_response' ||
+    error.code === 'rate_limited' ||
+    error.code === 'service_unavailable' ||
+    error.code === 'internal_error' ||
+    (typeof status === 'number' && status >= 500)
+  );
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Any thrown value as an `OfflineStoreError`. */
+export function toStoreError(error: unknown): OfflineStoreError {
+  if (error instanceof OfflineStoreError) return error;
+  const e = error as { name?: string; code?: unknown; message?: string };
+  if (e?.name === 'OfflineStoreError' && typeof e.code === 'string') {
+    return new OfflineStoreError(e.code as ClientErrorCode, e.message ?? '');
+  }
+  return new OfflineStoreError('internal_error', errorMessage(error), { cause: error });
+}
