@@ -29,6 +29,12 @@ export class WampumsOfflineDB extends Dexie {
   declare _conflicts: Table<ConflictRecord, number>;
 
   constructor(name: string = OFFLINE_DB_NAME, deps: IndexedDBDependencies = {}) {
+    // Dexie's liveQuery runs only when it sees a global IndexedDB. Where there is none (Node),
+    // let it see the injected one; queries still use each database's own implementation.
+    if (!Dexie.dependencies.indexedDB && deps.indexedDB) {
+      Dexie.dependencies.indexedDB = deps.indexedDB;
+      if (deps.IDBKeyRange) Dexie.dependencies.IDBKeyRange = deps.IDBKeyRange;
+    }
     super(name, {
       ...(deps.indexedDB ? { indexedDB: deps.indexedDB } : {}),
       ...(deps.IDBKeyRange ? { IDBKeyRange: deps.IDBKeyRange } : {}),
