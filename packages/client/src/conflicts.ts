@@ -116,6 +116,7 @@ export async function settlePushConflict(
     resolvedVersion = null;
   } else if (decision.kind === 'server-wins' || !server) {
     index.put({ ...current, status: 'synced', syncedAt: now, serverResponse: result, sentAt: null });
+    index.rebaseOnto(type, current.entityId, server);
     resolvedVersion = await putRebased(ctx, type, current.entityId, server);
     resolution = 'server-wins';
   } else {
@@ -187,6 +188,7 @@ export async function resolveUserConflict(
     if (choice === 'server') {
       resolution = 'user-server';
       if (entry) index.put({ ...entry, status: 'synced', syncedAt: now });
+      index.rebaseOnto(type, conflict.entityId, server);
       resolvedVersion = await putRebased({ db, index }, type, conflict.entityId, server);
     } else {
       resolution = choice === 'local' ? 'user-local' : 'user-merged';

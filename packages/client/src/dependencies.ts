@@ -57,8 +57,8 @@ export function isDue(entry: OutboxEntry, now: number, ignoreBackoff: boolean): 
 /**
  * Picks the next batch to push from every unsynced entry. A change goes only when
  * - it is due (pending, or a network failure past its backoff);
- * - every earlier change of the same record went before it (in this batch or already synced),
- *   and the record has no conflict waiting for a person;
+ * - it is the oldest unsynced change of its record (one per record per batch), and the record
+ *   has no conflict waiting for a person;
  * - each temp id it depends on is created earlier in the same batch (already mapped ids have
  *   been rewritten away), so a child never goes before its parent, and stays pending when the
  *   parent failed.
@@ -77,17 +77,18 @@ export function selectBatch(
   }
   const batch: OutboxEntry[] = [];
   const createdInBatch = new Set<string>();
-  const inBatch = new Set<number>();
+  const entitiesInBatch = new Set<string>();
   for (const entry of sortForPush(unsynced)) {
     if (batch.length >= options.limit) break;
     if (!isDue(entry, options.now, options.ignoreBackoff)) continue;
-    const earlier = (byEntity.get(entityKey(entry)) ?? []).filter(
-      (e) => (e.localId ?? 0) < (entry.localId ?? 0),
-    );
-    if (earlier.some((e) => !inBatch.has(e.localId ?? -1))) continue;
+    // One change per record per request: the next one is based on the row this one produces,
+    // and is rebased on it once the answer is in.
+    if (entitiesInBatch.has(entityKey(entry))) continue;
+    const oldest = (byEntity.get(entityKey(entry)) ?? [])[0];
+    if (oldest && oldest.localId !== entry.localId) continue;
     if (!entry.dependencies.every((d) => createdInBatch.has(d.tempId))) continue;
     batch.push(entry);
-    inBatch.add(entry.localId ?? -1);
+    entitiesInBatch.add(entityKey(entry));
     if (entry.operation === 'create' && entry.tempId) createdInBatch.add(entry.tempId);
   }
   return batch;

@@ -136,6 +136,7 @@ async function applyResults(
             const record = rebase(row, index.pendingFor(entry.entityType, entry.entityId));
             if (record) await db.entity(entry.entityType).put(record);
           }
+          index.rebaseOnto(entry.entityType, result.serverId, row);
           break;
         }
         case 'conflict':

@@ -52,6 +52,18 @@ export class UnsyncedIndex {
     return keys;
   }
 
+  /**
+   * The record's queued changes were made on top of a change the server has now settled: they
+   * are based on the row it answered with, so they are not taken for conflicts with ourselves.
+   */
+  rebaseOnto(type: EntityType, id: number | string, row: Record<string, unknown> | null): void {
+    if (!row || typeof row.updated_at !== 'string') return;
+    for (const e of this.pendingFor(type, id)) {
+      if (e.operation === 'create' || e.status === 'in_progress' || e.status === 'conflict') continue;
+      this.put({ ...e, baseUpdatedAt: row.updated_at, baseEntity: row });
+    }
+  }
+
   put(entry: ClientOutboxEntry): void {
     if (entry.localId === undefined) throw new Error('an indexed outbox entry has a localId');
     this.byId.set(entry.localId, entry);
