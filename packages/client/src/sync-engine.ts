@@ -61,25 +61,37 @@ function emptyReport(): SyncReport {
 export class SyncEngine {
   private current: Promise<SyncReport> | null = null;
   private queued: SyncRunOptions | null = null;
+  private followUp: Promise<SyncReport> | null = null;
   private rejectedToken: string | null | undefined;
   private retryTimer: unknown = null;
   private closed = false;
 
   constructor(private readonly o: SyncEngineOptions) {}
 
+  /**
+   * Runs a sync. A call made while one runs gets the next run (shared by every such call), so a
+   * change written before the call is always part of the run that answers it.
+   */
   sync(options: SyncRunOptions = {}): Promise<SyncReport> {
-    if (this.current) {
-      this.queued = {
-        fullRefresh: Boolean(this.queued?.fullRefresh || options.fullRefresh),
-        ignoreBackoff: Boolean(this.queued?.ignoreBackoff || options.ignoreBackoff),
-      };
-      return this.current;
-    }
+    if (!this.current) return this.start(options);
+    this.queued = {
+      fullRefresh: Boolean(this.queued?.fullRefresh || options.fullRefresh),
+      ignoreBackoff: Boolean(this.queued?.ignoreBackoff || options.ignoreBackoff),
+    };
+    this.followUp ??= this.current
+      .catch(() => undefined)
+      .then(() => {
+        const next = this.queued ?? {};
+        this.queued = null;
+        this.followUp = null;
+        return this.start(next);
+      });
+    return this.followUp;
+  }
+
+  private start(options: SyncRunOptions): Promise<SyncReport> {
     const run = this.run(options).finally(() => {
       this.current = null;
-      const next = this.queued;
-      this.queued = null;
-      if (next && !this.closed) void this.sync(next);
     });
     this.current = run;
     return run;
@@ -87,7 +99,7 @@ export class SyncEngine {
 
   /** Waits for the running sync, if any. */
   async idle(): Promise<void> {
-    while (this.current) await this.current.catch(() => undefined);
+    while (this.current || this.followUp) await (this.followUp ?? this.current)?.catch(() => undefined);
   }
 
   /** Clears an auth pause (a new token is available). */

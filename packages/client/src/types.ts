@@ -159,8 +159,12 @@ export interface OfflineStore {
   query(type: EntityType, where?: IndexQuery, options?: QueryOptions): Promise<StoredRecord[]>;
   /** A live query: re-runs `fn` whenever what it read changes (in any tab or the service worker). */
   live<T>(fn: () => Promise<T>): LiveQuery<T>;
-  /** Pushes pending changes, then pulls. Concurrent calls share one run. */
-  sync(options?: { fullRefresh?: boolean }): Promise<SyncReport>;
+  /**
+   * Pushes pending changes, then pulls. A call made during a run gets the next run.
+   * `fullRefresh`: replace the entity stores with a fresh snapshot (the outbox stays).
+   * `ignoreBackoff`: also send changes whose network backoff has not passed yet.
+   */
+  sync(options?: { fullRefresh?: boolean; ignoreBackoff?: boolean }): Promise<SyncReport>;
   /** Sets the signed-in user (kept in `_syncMeta` for the service worker). */
   setUser(user: Pick<SessionUser, 'id' | 'organizationId'> | null): Promise<void>;
   /** Resumes after a 401 once a new token is available, and syncs. */
