@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeSyncServer } from '../test/fake-sync-server';
+import { FakeClock, openTestStore, settle } from '../test/helpers';
+import type { EventSourceLike } from './live-events';
+import type { OfflineStore } from './types';
+
+class FakeEventSource implements EventSourceLike {
+  onopen: ((event: unknown) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  closed = false;
+  private readonly listeners = new Map<string, ((event: { data?: unknown }) => void)[]>();
+  constructor(readonly url: string) {}
+  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  emit(type: string, data: string): void {
+    for (const l of this.listeners.get(type) ?? []) l({ data });
+  }
+}
+
+let store: OfflineStore;
+afterEach(async () => {
+  await store?.close();
+});
+
+describe('live server events', () => {
+  it('pulls as soon as the server announces changes, and polls while the stream is down', async () => {
+    const clock = new FakeClock();
+    const server = new FakeSyncServer(() => clock.now());
+    const sources: FakeEventSource[] = [];
+    store = await openTestStore(server.transport(), {
+      clock,
+      autoSync: true,
+      pollIntervalMs: 30_000,
+      eventSource: (url) => {
+        const source = new FakeEventSource(url);
+        sources.push(source);
+        return source;
+      },
+    });
+    await settle(40);
+    await store.sync();
+    const source = sources[0] as FakeEventSource;
+    expect(source.url).toBe('http://127.0.0.1:9/api/v1/sync/events?access_token=token-1');
+    source.onopen?.({});
+    await settle(40);
+
+    const row = server.write('groups', { name: 'From another device' });
+    const before = server.pullRequests;
+    source.emit('changes', JSON.stringify({ cursor: '1' }));
+    await vi.waitFor(async () =>
+      expect((await store.get('groups', row.id))?.name).toBe('From another device'),
+    );
+    expect(server.pullRequests).toBe(before + 1);
+
+    // The stream drops: it is closed, periodic pulls take over, and it reopens with a fresh token.
+    source.onerror?.({});
+    expect(source.closed).toBe(true);
+    const other = server.write('groups', { name: 'Second' });
+    const pullsBefore = server.pullRequests;
+    await settle(40);
+    expect(server.pullRequests).toBe(pullsBefore);
+    clock.advance(30_000);
+    await vi.waitFor(async () => expect(await store.get('groups', other.id)).toBeDefined());
+    expect(server.pullRequests).toBe(pullsBefore + 1);
+    expect(sources.length).toBe(2);
+  });
+});
