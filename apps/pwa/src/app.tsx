@@ -1,0 +1,57 @@
+import { useCallback, useMemo, useState } from 'preact/hooks';
+import { AppContext, type AppContextValue } from './data/app-context';
+import type { AppSession } from './data/session';
+import type { AppData } from './data/store';
+import { I18nProvider } from './i18n/i18n-context';
+import { type Lang, pickLanguage } from './i18n/translate';
+import { LoginScreen } from './screens/login';
+import { Shell } from './shell';
+import { UpdateBanner } from './ui/update-banner';
+
+const LANG_KEY = 'wampums.lang';
+
+function storedLang(): string | null {
+  try {
+    return localStorage.getItem(LANG_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** The app: the sign-in screen, or the signed-in shell around the offline store. */
+export function App(props: { initial: AppData }) {
+  const [data, setData] = useState(props.initial);
+  const [session, setSession] = useState<AppSession | null>(props.initial.session);
+  const [chosen, setChosen] = useState(storedLang);
+  const lang = pickLanguage(chosen, session?.organization?.locale);
+  const setLang = useCallback((next: Lang) => {
+    localStorage.setItem(LANG_KEY, next);
+    setChosen(next);
+  }, []);
+
+  const signOut = useCallback(async () => {
+    setSession(null);
+    localStorage.removeItem(LANG_KEY);
+    setChosen(null);
+    setData(await data.signOut());
+    location.hash = '';
+  }, [data]);
+
+  const value = useMemo<AppContextValue | null>(
+    () => (session ? { data, store: data.store, session } : null),
+    [data, session],
+  );
+
+  return (
+    <I18nProvider lang={lang} setLang={setLang}>
+      <UpdateBanner />
+      {value ? (
+        <AppContext.Provider value={value}>
+          <Shell onSignOut={signOut} onSession={setSession} />
+        </AppContext.Provider>
+      ) : (
+        <LoginScreen data={data} onSignedIn={setSession} />
+      )}
+    </I18nProvider>
+  );
+}

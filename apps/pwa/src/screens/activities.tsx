@@ -1,0 +1,50 @@
+import { useLive } from '../data/app-context';
+import { localDate } from '../data/dates';
+import { useI18n } from '../i18n/i18n-context';
+import { Empty, Screen } from '../ui/screen';
+
+/** Activities, upcoming first, then past ones. */
+export function ActivitiesScreen() {
+  const { t } = useI18n();
+  const activities = useLive((s) => s.query('activities'), []);
+  if (!activities) return null;
+  const today = localDate();
+  const upcoming = activities
+    .filter((a) => String(a.activity_date) >= today)
+    .sort((a, b) => String(a.activity_date).localeCompare(String(b.activity_date)));
+  const past = activities
+    .filter((a) => String(a.activity_date) < today)
+    .sort((a, b) => String(b.activity_date).localeCompare(String(a.activity_date)));
+  return (
+    <Screen title={t('activities.title')}>
+      {activities.length === 0 && <Empty>{t('activities.empty')}</Empty>}
+      {[
+        { title: t('activities.upcoming'), list: upcoming },
+        { title: t('activities.past'), list: past },
+      ].map(
+        (section) =>
+          section.list.length > 0 && (
+            <div key={section.title}>
+              <h2>{section.title}</h2>
+              <ul class="list">
+                {section.list.map((a) => (
+                  <li key={String(a.id)}>
+                    <a class="row" href={`#/activities/${encodeURIComponent(String(a.id))}`}>
+                      <span class="row-main">
+                        <strong>{String(a.name)}</strong>
+                        <span class="sub">
+                          {String(a.activity_date)}
+                          {a.meeting_location_going ? ` · ${String(a.meeting_location_going)}` : ''}
+                        </span>
+                      </span>
+                      <span aria-hidden="true">›</span>
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ),
+      )}
+    </Screen>
+  );
+}

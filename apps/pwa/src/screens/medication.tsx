@@ -1,0 +1,153 @@
+import { useState } from 'preact/hooks';
+import { useApp, useLive } from '../data/app-context';
+import { localDate, localInstant, localTime } from '../data/dates';
+import { dosesOfDay, type ScheduledDose } from '../data/medication-schedule';
+import { textOrNull } from '../data/patch';
+import { fullName } from '../data/records';
+import { readRoster } from '../data/roster';
+import { useI18n } from '../i18n/i18n-context';
+import { errorText } from '../ui/error-text';
+import { enumLabel } from '../ui/labels';
+import { Empty, Screen } from '../ui/screen';
+
+/** Today's doses to give, then every requirement by participant. */
+export function MedicationScreen() {
+  const { t } = useI18n();
+  const [day, setDay] = useState(localDate);
+  const data = useLive(
+    async (s) => {
+      const [roster, requirements, distributions] = await Promise.all([
+        readRoster(s),
+        s.query('medication_requirements'),
+        s.query('medication_distributions'),
+      ]);
+      return { roster, requirements, doses: dosesOfDay(day, requirements, distributions) };
+    },
+    [day],
+  );
+  if (!data) return null;
+  const names = new Map(data.roster.participants.map((p) => [String(p.id), fullName(p)]));
+  return (
+    <Screen
+      title={t('medication.title')}
+      action={
+        <a class="button primary" href="#/medication/new">
+          {t('medication.addRequirement')}
+        </a>
+      }
+    >
+      <label class="inline">
+        {t('medication.scheduleOf')}
+        <input
+          type="date"
+          value={day}
+          onInput={(e) => e.currentTarget.value && setDay(e.currentTarget.value)}
+        />
+      </label>
+      {data.doses.length === 0 && <Empty>{t('medication.noDoses')}</Empty>}
+      <ul class="list">
+        {data.doses.map((dose) => (
+          <DoseRow
+            key={`${String(dose.requirement.id)}@${dose.scheduledFor}`}
+            dose={dose}
+            day={day}
+            name={names.get(String(dose.requirement.participant_id)) ?? '—'}
+          />
+        ))}
+      </ul>
+
+      <h2>{t('medication.requirements')}</h2>
+      {data.requirements.length === 0 && <Empty>{t('medication.noRequirements')}</Empty>}
+      <ul class="list">
+        {data.requirements.map((r) => (
+          <li key={String(r.id)}>
+            <a
+              class="row"
+              href={`#/medication/${encodeURIComponent(String(r.id))}`}
+              data-testid="requirement-row"
+            >
+              <span class="row-main">
+                <strong>{names.get(String(r.participant_id)) ?? '—'}</strong>
+                <span class="sub">
+                  {String(r.medication_name)}
+                  {r.dosage_instructions ? ` · ${String(r.dosage_instructions)}` : ''}
+                </span>
+              </span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </Screen>
+  );
+}
+
+/** One dose: who, what, when; mark it given or missed with the time and a witness. */
+function DoseRow(props: { dose: ScheduledDose; day: string; name: string }) {
+  const { store } = useApp();
+  const { t } = useI18n();
+  const { requirement, distribution } = props.dose;
+  const [witness, setWitness] = useState(String(distribution?.witness_name ?? ''));
+  const [time, setTime] = useState(localTime);
+  const [error, setError] = useState<string | null>(null);
+
+  const mark = async (status: 'given' | 'missed') => {
+    setError(null);
+    const fields = {
+      status,
+      administered_at: status === 'given' ? localInstant(props.day, time) : null,
+      witness_name: textOrNull(witness),
+    };
+    try {
+      if (distribution) await store.update('medication_distributions', distribution.id, fields);
+      else
+        await store.create('medication_distributions', {
+          ...fields,
+          medication_requirement_id: requirement.id,
+          participant_id: requirement.participant_id,
+          scheduled_for: props.dose.scheduledFor,
+          dose_amount: requirement.default_dose_amount ?? null,
+          dose_unit: requirement.default_dose_unit ?? null,
+        });
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  };
+
+  const status = String(distribution?.status ?? 'scheduled');
+  return (
+    <li class={`dose dose-${status}`} data-testid="dose-row">
+      <div class="row">
+        <span class="dose-time">{props.dose.time}</span>
+        <span class="row-main">
+          <strong>{props.name}</strong>
+          <span class="sub">
+            {String(requirement.medication_name)}
+            {requirement.default_dose_amount
+              ? ` · ${String(requirement.default_dose_amount)} ${String(requirement.default_dose_unit ?? '')}`
+              : ''}
+          </span>
+        </span>
+        <span class={`tag tag-${status}`}>{enumLabel(t, 'distribution', status)}</span>
+      </div>
+      <div class="dose-form">
+        <label>
+          {t('field.administered_at')}
+          <input type="time" value={time} onInput={(e) => setTime(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t('field.witness_name')}
+          <input value={witness} onInput={(e) => setWitness(e.currentTarget.value)} />
+        </label>
+        <div class="actions">
+          <button type="button" class="primary" onClick={() => void mark('given')}>
+            {t('medication.given')}
+          </button>
+          <button type="button" class="secondary" onClick={() => void mark('missed')}>
+            {t('medication.missed')}
+          </button>
+        </div>
+      </div>
+      {error && <p class="alert alert-error">{error}</p>}
+    </li>
+  );
+}

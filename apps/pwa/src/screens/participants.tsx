@@ -1,0 +1,72 @@
+import { useMemo, useState } from 'preact/hooks';
+import { useLive } from '../data/app-context';
+import { pointTotals } from '../data/points';
+import { foldText, fullName, isUnsynced } from '../data/records';
+import { byGroup, readRoster } from '../data/roster';
+import { useI18n } from '../i18n/i18n-context';
+import { PointsBadge } from '../ui/points-badge';
+import { Empty, Screen } from '../ui/screen';
+
+/** Participants by group, with a search and each one's points; tap one to edit or move them. */
+export function ParticipantsScreen() {
+  const { t } = useI18n();
+  const [search, setSearch] = useState('');
+  const data = useLive(async (store) => {
+    const [roster, points, honors] = await Promise.all([
+      readRoster(store),
+      store.query('points'),
+      store.query('honors'),
+    ]);
+    return { roster, totals: pointTotals(roster.participants, points, honors) };
+  }, []);
+  const sections = useMemo(() => {
+    if (!data) return [];
+    const needle = foldText(search.trim());
+    return byGroup(data.roster)
+      .map((s) => ({ ...s, members: s.members.filter((p) => foldText(fullName(p)).includes(needle)) }))
+      .filter((s) => s.members.length > 0 || needle === '');
+  }, [data, search]);
+
+  return (
+    <Screen
+      title={t('participants.title')}
+      action={
+        <a class="button primary" href="#/participants/new" data-testid="add-participant">
+          {t('participants.add')}
+        </a>
+      }
+    >
+      <input
+        type="search"
+        class="search"
+        placeholder={t('participants.search')}
+        aria-label={t('participants.search')}
+        value={search}
+        onInput={(e) => setSearch(e.currentTarget.value)}
+      />
+      {data && data.roster.participants.length === 0 && <Empty>{t('participants.empty')}</Empty>}
+      {sections.map(({ group, members }) => (
+        <div class="group-block" key={group ? String(group.id) : 'none'}>
+          <h2 class="group-title">
+            <span>{group ? String(group.name) : t('participants.noGroup')}</span>
+            {group && <PointsBadge total={data?.totals.byGroup.get(String(group.id))} />}
+          </h2>
+          <ul class="list">
+            {members.map((p) => (
+              <li key={String(p.id)}>
+                <a class="row" href={`#/participants/${encodeURIComponent(String(p.id))}`}>
+                  <span class="row-main">
+                    {fullName(p)}
+                    {isUnsynced(p) && <span class="tag">{t('common.notSynced')}</span>}
+                  </span>
+                  <PointsBadge total={data?.totals.byParticipant.get(String(p.id))} />
+                </a>
+              </li>
+            ))}
+            {members.length === 0 && <li class="empty">{t('participants.groupEmpty')}</li>}
+          </ul>
+        </div>
+      ))}
+    </Screen>
+  );
+}

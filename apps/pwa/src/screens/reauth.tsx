@@ -1,0 +1,25 @@
+import { useApp } from '../data/app-context';
+import type { AppSession } from '../data/session';
+import { useI18n } from '../i18n/i18n-context';
+import { navigate } from '../ui/router';
+import { Screen } from '../ui/screen';
+import { SignInForm } from '../ui/sign-in-form';
+
+/** Signing in again after the session expired: local data and waiting changes are kept. */
+export function ReauthScreen(props: { onSession(session: AppSession): void }) {
+  const { data, session } = useApp();
+  const { t } = useI18n();
+  return (
+    <Screen title={t('reauth.title')}>
+      <p class="muted">{t('reauth.hint')}</p>
+      <SignInForm
+        data={data}
+        email={session.user.email}
+        onSignedIn={(next) => {
+          props.onSession(next);
+          navigate('participants');
+        }}
+      />
+    </Screen>
+  );
+}

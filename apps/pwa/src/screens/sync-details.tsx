@@ -1,0 +1,164 @@
+import { useEffect, useState } from 'preact/hooks';
+import { useApp, useLive, useSyncStatus } from '../data/app-context';
+import { useI18n } from '../i18n/i18n-context';
+import { errorText } from '../ui/error-text';
+import { entityLabel, enumLabel, operationLabel } from '../ui/labels';
+import { Empty, Screen } from '../ui/screen';
+
+function bytes(n: number | undefined): string {
+  if (n === undefined) return '—';
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** For support: every outbox entry, the id map, every conflict and how it ended, storage used. */
+export function SyncDetailsScreen() {
+  const { store } = useApp();
+  const { t } = useI18n();
+  const status = useSyncStatus(store);
+  const data = useLive(async (s) => {
+    const [outbox, idMap, conflicts] = await Promise.all([
+      s.outbox.list({ status: ['pending', 'in_progress', 'failed', 'conflict', 'synced'] }),
+      s.db._idMap.toArray(),
+      s.conflicts.list({ all: true }),
+    ]);
+    return { outbox: outbox.reverse().slice(0, 200), idMap: idMap.reverse().slice(0, 200), conflicts };
+  }, []);
+  const [storage, setStorage] = useState<StorageEstimate | null>(null);
+  useEffect(() => {
+    navigator.storage?.estimate?.().then(setStorage, () => undefined);
+  }, [data]);
+  if (!data) return null;
+  return (
+    <Screen title={t('sync.title')}>
+      <dl class="facts">
+        <dt>{t('sync.state')}</dt>
+        <dd>
+          {status.syncing ? t('sync.running') : status.online ? t('status.online') : t('status.offline')}
+        </dd>
+        <dt>{t('sync.lastSync')}</dt>
+        <dd>{status.lastSyncAt ? new Date(status.lastSyncAt).toLocaleString() : t('status.neverSynced')}</dd>
+        <dt>{t('sync.storage')}</dt>
+        <dd data-testid="storage">
+          {storage ? t('sync.storageOf', { used: bytes(storage.usage), quota: bytes(storage.quota) }) : '—'}
+        </dd>
+        {status.lastError && (
+          <>
+            <dt>{t('sync.lastError')}</dt>
+            <dd>{errorText(t, status.lastError)}</dd>
+          </>
+        )}
+      </dl>
+      <button
+        type="button"
+        class="primary wide"
+        disabled={!status.online || status.syncing}
+        onClick={() => void store.sync().catch(() => undefined)}
+      >
+        {t('status.syncNow')}
+      </button>
+
+      <h2>{t('sync.outbox', { count: data.outbox.length })}</h2>
+      {data.outbox.length === 0 && <Empty>{t('sync.outboxEmpty')}</Empty>}
+      <div class="table-scroll">
+        <table class="data" data-testid="outbox-table">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{t('sync.change')}</th>
+              <th>{t('sync.status')}</th>
+              <th>{t('sync.error')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.outbox.map((e) => (
+              <tr key={e.localId}>
+                <td>{e.localId}</td>
+                <td>
+                  {entityLabel(t, e.entityType)} · {operationLabel(t, e.operation)}
+                  <br />
+                  <code>{String(e.entityId)}</code>
+                </td>
+                <td>
+                  {enumLabel(t, 'outbox', e.status)}
+                  {e.retryCount > 0 ? ` (${e.retryCount})` : ''}
+                </td>
+                <td>
+                  {e.lastError ? (
+                    <>
+                      {errorText(t, e.lastError)}
+                      <br />
+                      <code>{e.lastError.message}</code>
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                  {e.status === 'failed' && e.localId !== undefined && (
+                    <button
+                      type="button"
+                      class="small"
+                      onClick={() => void store.outbox.retry(e.localId as number).catch(() => undefined)}
+                    >
+                      {t('action.retry')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>{t('sync.idMap', { count: data.idMap.length })}</h2>
+      <div class="table-scroll">
+        <table class="data">
+          <thead>
+            <tr>
+              <th>{t('sync.entity')}</th>
+              <th>{t('sync.tempId')}</th>
+              <th>{t('sync.serverId')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.idMap.map((m) => (
+              <tr key={m.id}>
+                <td>{entityLabel(t, m.entityType)}</td>
+                <td>
+                  <code>{m.tempId}</code>
+                </td>
+                <td>{m.serverId}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>{t('sync.conflicts', { count: data.conflicts.length })}</h2>
+      <div class="table-scroll">
+        <table class="data">
+          <thead>
+            <tr>
+              <th>{t('sync.entity')}</th>
+              <th>{t('sync.strategy')}</th>
+              <th>{t('sync.resolution')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.conflicts.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  {entityLabel(t, c.entityType)} <code>{String(c.entityId)}</code>
+                </td>
+                <td>{enumLabel(t, 'strategy', c.strategy)}</td>
+                <td>
+                  {enumLabel(t, 'resolution', c.resolution)}
+                  {c.resolvedAt ? ` · ${new Date(c.resolvedAt).toLocaleString()}` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Screen>
+  );
+}

@@ -1,0 +1,64 @@
+import { useEffect } from 'preact/hooks';
+import { useApp } from './data/app-context';
+import { watchBackgroundSync } from './data/background-sync';
+import type { AppSession } from './data/session';
+import { ActivitiesScreen } from './screens/activities';
+import { ActivityScreen } from './screens/activity';
+import { AttendanceScreen } from './screens/attendance';
+import { BadgesScreen } from './screens/badges';
+import { ConflictsScreen } from './screens/conflicts';
+import { HonorsScreen } from './screens/honors';
+import { MedicationScreen } from './screens/medication';
+import { MoreScreen } from './screens/more';
+import { ParticipantScreen } from './screens/participant';
+import { ParticipantsScreen } from './screens/participants';
+import { ReauthScreen } from './screens/reauth';
+import { RequirementScreen } from './screens/requirement';
+import { SyncDetailsScreen } from './screens/sync-details';
+import { BottomNav } from './ui/bottom-nav';
+import { useRoute } from './ui/router';
+import { StatusBar } from './ui/status-bar';
+
+/** The signed-in app: status always on top, one screen, the navigation at the bottom. */
+export function Shell(props: { onSignOut(): Promise<void>; onSession(session: AppSession): void }) {
+  const { store } = useApp();
+  const route = useRoute();
+  useEffect(() => watchBackgroundSync(store), [store]);
+  return (
+    <div class="shell">
+      <StatusBar />
+      <main class="content">{screenOf(route, props)}</main>
+      <BottomNav route={route} />
+    </div>
+  );
+}
+
+function screenOf(
+  route: string[],
+  props: { onSignOut(): Promise<void>; onSession(session: AppSession): void },
+) {
+  const [first, second] = route;
+  switch (first) {
+    case undefined:
+    case 'participants':
+      return second ? <ParticipantScreen id={second} /> : <ParticipantsScreen />;
+    case 'attendance':
+      return <AttendanceScreen />;
+    case 'honors':
+      return <HonorsScreen />;
+    case 'medication':
+      return second ? <RequirementScreen id={second} /> : <MedicationScreen />;
+    case 'badges':
+      return <BadgesScreen />;
+    case 'activities':
+      return second ? <ActivityScreen id={second} /> : <ActivitiesScreen />;
+    case 'conflicts':
+      return <ConflictsScreen />;
+    case 'sync':
+      return <SyncDetailsScreen />;
+    case 'signin':
+      return <ReauthScreen onSession={props.onSession} />;
+    default:
+      return <MoreScreen onSignOut={props.onSignOut} />;
+  }
+}

@@ -1,0 +1,41 @@
+import type { MessageKey } from '../i18n/fr';
+import { useI18n } from '../i18n/i18n-context';
+
+const ITEMS: { route: string; label: MessageKey; icon: string; also: string[] }[] = [
+  { route: 'participants', label: 'nav.participants', icon: '👥', also: [''] },
+  { route: 'attendance', label: 'nav.attendance', icon: '✓', also: [] },
+  { route: 'honors', label: 'nav.honors', icon: '★', also: [] },
+  { route: 'medication', label: 'nav.medication', icon: '✚', also: [] },
+  {
+    route: 'more',
+    label: 'nav.more',
+    icon: '☰',
+    also: ['badges', 'activities', 'conflicts', 'sync', 'signin'],
+  },
+];
+
+/** The five main places, within thumb reach at the bottom of a phone screen. */
+export function BottomNav(props: { route: string[] }) {
+  const { t } = useI18n();
+  const first = props.route[0] ?? '';
+  return (
+    <nav class="bottom-nav">
+      {ITEMS.map((item) => {
+        const active = first === item.route || item.also.includes(first);
+        return (
+          <a
+            key={item.route}
+            href={`#/${item.route}`}
+            class={active ? 'active' : ''}
+            aria-current={active ? 'page' : undefined}
+          >
+            <span class="nav-icon" aria-hidden="true">
+              {item.icon}
+            </span>
+            <span>{t(item.label)}</span>
+          </a>
+        );
+      })}
+    </nav>
+  );
+}
