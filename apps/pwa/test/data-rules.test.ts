@@ -1,0 +1,111 @@
+import type { ConflictRecord } from '@wampums/schema';
+import { describe, expect, it } from 'vitest';
+import { canAssign, seatsUsed } from '../src/data/carpool-seats';
+import { conflictFields } from '../src/data/conflict-fields';
+import { localInstant } from '../src/data/dates';
+import { dosesOfDay } from '../src/data/medication-schedule';
+import { changedFields } from '../src/data/patch';
+import { pointTotals } from '../src/data/points';
+
+describe('point totals', () => {
+  const participants = [
+    { id: 1, group_id: 10 },
+    { id: 'temp_1700000000_abcdef', group_id: 10 },
+    { id: 2, group_id: 20 },
+  ];
+  it('sums confirmed points per participant and group, group rows included, and marks unconfirmed honors pending', () => {
+    const points = [
+      {
+        id: 1,
+        participant_id: 1,
+        group_id: 10,
+        honor_id: 100,
+        value: 7,
+        updated_at: '2026-01-01T00:00:00.000Z',
+      },
+      { id: 2, participant_id: null, group_id: 10, honor_id: null, value: 3 },
+      { id: 3, participant_id: 2, group_id: 20, honor_id: null, value: -1 },
+    ];
+    const honors = [
+      { id: 100, participant_id: 1 },
+      { id: 'temp_1700000001_zzzzzz', participant_id: 'temp_1700000000_abcdef' },
+    ];
+    const totals = pointTotals(participants, points, honors);
+    expect(totals.byParticipant.get('1')).toEqual({ confirmed: 7, pending: 0 });
+    // The pending honor is valued like the organization's last derived honor (7), not the default.
+    expect(totals.byParticipant.get('temp_1700000000_abcdef')).toEqual({ confirmed: 0, pending: 7 });
+    expect(totals.byGroup.get('10')).toEqual({ confirmed: 10, pending: 7 });
+    expect(totals.byGroup.get('20')).toEqual({ confirmed: -1, pending: 0 });
+  });
+});
+
+describe('medication schedule', () => {
+  it('lists the doses of the day in time order, within the requirement dates, matched to recorded doses', () => {
+    const requirements = [
+      {
+        id: 1,
+        participant_id: 5,
+        frequency_times: ['20:00', '08:00'],
+        start_date: '2026-07-01',
+        end_date: null,
+      },
+      { id: 2, participant_id: 6, frequency_times: ['12:00'], start_date: '2026-07-20', end_date: null },
+    ];
+    const given = {
+      id: 9,
+      medication_requirement_id: 1,
+      scheduled_for: localInstant('2026-07-14', '08:00'),
+      status: 'given',
+    };
+    const doses = dosesOfDay('2026-07-14', requirements, [given]);
+    expect(doses.map((d) => [d.requirement.id, d.time, d.distribution?.id])).toEqual([
+      [1, '08:00', 9],
+      [1, '20:00', undefined],
+    ]);
+  });
+});
+
+describe('carpool seats', () => {
+  const offer = { id: 1, total_seats_available: 2, trip_direction: 'both' };
+  it('counts riders per leg and refuses one more than the seats on any leg', () => {
+    const riders = [{ trip_direction: 'both' }, { trip_direction: 'to_activity' }];
+    expect(seatsUsed(riders)).toEqual({ to_activity: 2, from_activity: 1 });
+    expect(canAssign(offer, riders, 'from_activity')).toBe(true);
+    expect(canAssign(offer, riders, 'to_activity')).toBe(false);
+    expect(canAssign(offer, riders, 'both')).toBe(false);
+    expect(canAssign({ ...offer, trip_direction: 'to_activity' }, [], 'from_activity')).toBe(false);
+  });
+});
+
+describe('edits', () => {
+  it('send only the fields the leader changed', () => {
+    expect(
+      changedFields(
+        { notes: 'a', group_id: 1, frequency_times: ['08:00'] },
+        { notes: 'b', group_id: 1, frequency_times: ['08:00'] },
+      ),
+    ).toEqual({
+      notes: 'b',
+    });
+  });
+
+  it('show a person the fields either side changed in a conflict', () => {
+    const conflict: ConflictRecord = {
+      entityType: 'medication_requirements',
+      entityId: 3,
+      correlationId: 'c',
+      localVersion: { dosage_instructions: 'mine' },
+      serverVersion: { dosage_instructions: 'theirs', route: 'oral', medication_name: 'X' },
+      baseVersion: { dosage_instructions: 'old', route: null, medication_name: 'X' },
+      strategy: 'manual',
+      resolution: 'pending-user',
+      resolvedVersion: null,
+      detectedAt: 0,
+      resolvedAt: null,
+    };
+    expect(conflictFields(conflict)).toEqual([
+      { field: 'dosage_instructions', local: 'mine', server: 'theirs' },
+      { field: 'route', local: null, server: 'oral' },
+    ]);
+  });
+});
