@@ -1,0 +1,111 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { API_BASE, PROTOCOL_HEADER, PROTOCOL_VERSION, WampumsError } from '@wampums/schema';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { tokenOf } from './auth/guard';
+import { authRoutes } from './auth/routes';
+import type { AppContext } from './context';
+import { entityRoutes } from './entities/routes';
+import { errorBody, handleError } from './errors';
+import { registerStatic } from './static';
+import { eventRoutes, type LiveStreams } from './sync/events';
+import { pullRoutes } from './sync/pull-route';
+import { pushRoutes } from './sync/push-route';
+
+/**
+ * A CSP that lets the PWA run: its own scripts, styles (inline ones too: the UI library sets
+ * style attributes), the service worker, the manifest and same-origin API calls. No
+ * `upgrade-insecure-requests`: the app is served over plain http on 127.0.0.1 in development.
+ */
+const CSP = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    workerSrc: ["'self'"],
+    manifestSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
+/** Builds the Fastify app: plugins, error mapping, the API under `/api/v1`, and the PWA. */
+export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<FastifyInstance> {
+  const options: FastifyServerOptions = {
+    logger: { level: ctx.config.logLevel ?? 'info' },
+    bodyLimit: ctx.limits.maxBytes,
+    // Finish in-flight requests on close; idle keep-alive sockets are closed at once.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  };
+  const app = Fastify(options);
+  app.decorateRequest('actor', null);
+  app.setErrorHandler(handleError);
+
+  // An empty JSON body (a bare POST /auth/refresh) is no body, not a syntax error.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    jsonParser(request, body as string, done);
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+    return payload;
+  });
+
+  await app.register(helmet, { contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false });
+
+  if (ctx.config.rateLimit !== false) {
+    const { max, timeWindow } = ctx.config.rateLimit;
+    await app.register(rateLimit, {
+      max,
+      timeWindow,
+      // Per token: several leaders behind one camp router must not share a budget.
+      keyGenerator: (request) => tokenOf(request, true) ?? request.ip,
+      errorResponseBuilder: (_request, context) =>
+        new WampumsError('rate_limited', `Too many requests; retry in ${context.after}`),
+    });
+  }
+
+  await app.register(
+    async (api) => {
+      api.get('/health', async (_request, reply) => {
+        try {
+          await ctx.db.query('SELECT 1');
+          return { data: { status: 'ok', database: ctx.db.kind } };
+        } catch {
+          return reply.status(503).send(errorBody('service_unavailable', 'The database is not reachable'));
+        }
+      });
+      authRoutes(api, ctx);
+      pushRoutes(api, ctx);
+      pullRoutes(api, ctx);
+      eventRoutes(api, ctx, streams);
+      entityRoutes(api, ctx);
+    },
+    { prefix: API_BASE },
+  );
+
+  if (ctx.config.pwaDir) await registerStatic(app, ctx.config.pwaDir);
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const isPage =
+      (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/api/');
+    if (isPage && ctx.config.pwaDir) {
+      // SPA fallback: the client-side router handles the path.
+      return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
+    }
+    return reply
+      .status(404)
+      .send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  return app;
+}

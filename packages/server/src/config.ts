@@ -1,0 +1,40 @@
+import { PUSH_LIMITS } from '@wampums/schema';
+
+/** Settings of one server instance. */
+export interface ServerConfig {
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; without it the server uses an embedded PGlite database. */
+  databaseUrl?: string;
+  /** PGlite data folder; without it (and without `databaseUrl`) the database lives in memory. */
+  dataDir?: string;
+  /** Seed the demo organizations when the database has none yet. */
+  seedDemo: boolean;
+  /** Secret for tokens and cursors (HS256). */
+  jwtSecret: string;
+  /** Token lifetime in seconds (default 12 h). */
+  tokenTtlSeconds?: number;
+  /** Requests per token (or per address without one) per window; `false` disables the limit. */
+  rateLimit: false | { max: number; timeWindow: number };
+  limits?: { maxChanges?: number; maxBytes?: number };
+  /** The built PWA to serve at `/`; `null` serves only the API. */
+  pwaDir: string | null;
+  /** pino level: `info` by default, `silent` in tests. */
+  logLevel?: string;
+  /** Interval of the live channel's heartbeat comment, in ms (default 20 s). */
+  heartbeatMs?: number;
+  /** Change-log rows older than this many days are pruned (default 30, never below 14). */
+  logRetentionDays?: number;
+}
+
+/** Limits with defaults filled in. */
+export function resolvedLimits(config: ServerConfig): { maxChanges: number; maxBytes: number } {
+  return {
+    maxChanges: config.limits?.maxChanges ?? PUSH_LIMITS.maxChanges,
+    maxBytes: config.limits?.maxBytes ?? PUSH_LIMITS.maxBytes,
+  };
+}
+
+/** The default rate limit: generous for one device syncing, tight enough to stop a runaway loop. */
+export const DEFAULT_RATE_LIMIT = { max: 600, timeWindow: 60_000 } as const;

@@ -1,0 +1,81 @@
+import { buildApp } from './app';
+import { TokenService } from './auth/tokens';
+import { resolvedLimits, type ServerConfig } from './config';
+import type { AppContext } from './context';
+import type { Database } from './db/database';
+import { migrate } from './db/migrate';
+import { openPgDatabase } from './db/pg-database';
+import { openPgliteDatabase } from './db/pglite-database';
+import { seedDemo } from './seed/demo';
+import { CursorCodec } from './sync/cursor';
+import { LiveStreams } from './sync/events';
+import { pruneChangeLog } from './sync/log-position';
+import { ChangeNotifier } from './sync/notifier';
+
+/** A running server. */
+export interface RunningServer {
+  /** `http://host:port`, without a trailing slash. */
+  url: string;
+  /** The database it runs on (for tests and tools in this repository). */
+  database: Database;
+  /** Stops accepting requests, finishes in-flight ones, ends live streams, closes the database. */
+  close(): Promise<void>;
+}
+
+const DAY = 86_400_000;
+
+/** Opens the database, applies migrations, seeds when asked, and starts listening. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const db = config.databaseUrl
+    ? await openPgDatabase(config.databaseUrl)
+    : await openPgliteDatabase(config.dataDir);
+  const notifier = new ChangeNotifier();
+  let pruneTimer: NodeJS.Timeout | null = null;
+  try {
+    await migrate(db);
+    if (config.seedDemo) await seedDemo(db);
+    await notifier.start(db);
+    const ctx: AppContext = {
+      config,
+      db,
+      tokens: new TokenService(config.jwtSecret, config.tokenTtlSeconds ?? 12 * 3600),
+      cursors: new CursorCodec(config.jwtSecret),
+      notifier,
+      limits: resolvedLimits(config),
+    };
+    const streams = new LiveStreams();
+    const app = await buildApp(ctx, streams);
+    app.addHook('preClose', async () => {
+      streams.endAll();
+    });
+    app.addHook('onClose', async () => {
+      if (pruneTimer) clearInterval(pruneTimer);
+      await notifier.stop();
+      await db.close();
+    });
+    const retentionDays = Math.max(14, config.logRetentionDays ?? 30);
+    const prune = () =>
+      pruneChangeLog(db, new Date(Date.now() - retentionDays * DAY)).catch((err) =>
+        app.log.warn({ err }, 'pruning the change log failed'),
+      );
+    pruneTimer = setInterval(prune, 3_600_000);
+    pruneTimer.unref();
+    await prune();
+    const address = await app.listen({ port: config.port, host: config.host });
+    const url = address.replace('://[::1]', '://localhost').replace(/\/$/, '');
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      database: db,
+      close: () => {
+        closing ??= app.close();
+        return closing;
+      },
+    };
+  } catch (error) {
+    if (pruneTimer) clearInterval(pruneTimer);
+    await notifier.stop().catch(() => {});
+    await db.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,137 @@
+import {
+  applyCreateDefaults,
+  createPayloadSchema,
+  isTempId,
+  type TripDirection,
+  updatePatchSchema,
+  WampumsError,
+} from '@wampums/schema';
+import type { Actor } from '../auth/tokens';
+import type { Queryable } from '../db/database';
+import { deleteRow, insertRow, type Row, selectByNaturalKey, selectRow, updateRow } from '../entities/rows';
+import { validationError } from '../errors';
+import { losesApproval } from '../rules/badge-status';
+import { assertOfferKeepsRiders, assertSeatAvailable } from '../rules/carpool-seats';
+import { awardHonorPoints, followHonorParticipant } from '../rules/points';
+import { DependencyPending, resolveReferences } from './references';
+import { lookupTempId, type RequestTempIds, recordTempId } from './temp-ids';
+import { RetryChange, type WriteOutcome, type WriteRequest } from './write-types';
+
+/** The server id an update or delete targets (a temp id resolves through the maps). */
+async function targetId(
+  tx: Queryable,
+  actor: Actor,
+  req: WriteRequest,
+  ids: RequestTempIds,
+): Promise<number> {
+  const id = req.entityId;
+  if (typeof id === 'number') return id;
+  if (isTempId(id)) {
+    if (ids.hasFailed(req.entityType, id)) throw new DependencyPending(`${id} was not created`);
+    const mapped =
+      ids.get(req.entityType, id) ?? (await lookupTempId(tx, actor.organizationId, req.entityType, id));
+    if (mapped === null) throw new DependencyPending(`temp id ${id} is not known yet`);
+    return mapped;
+  }
+  throw new WampumsError('validation_failed', 'entityId must be a server id or a temp id');
+}
+
+/** True when the server's row changed after the version the edit was based on. */
+function isStale(row: Row, baseUpdatedAt: string | null): boolean {
+  return baseUpdatedAt !== null && Date.parse(String(row.updated_at)) > Date.parse(baseUpdatedAt);
+}
+
+export async function createEntity(
+  tx: Queryable,
+  actor: Actor,
+  req: WriteRequest,
+  ids: RequestTempIds,
+): Promise<WriteOutcome> {
+  const type = req.entityType;
+  const parsed = createPayloadSchema(type).safeParse(req.payload);
+  if (!parsed.success) throw validationError(parsed.error, `${type} payload`);
+  const org = actor.organizationId;
+  const tempId = req.tempId ?? (isTempId(req.entityId) ? req.entityId : null);
+  if (tempId) {
+    // Already created under another correlationId (its answer was lost): never twice.
+    const existing = await lookupTempId(tx, org, type, tempId);
+    if (existing !== null) {
+      return { status: 'duplicate', serverId: existing, entity: await selectRow(tx, type, org, existing) };
+    }
+  }
+  const values = applyCreateDefaults(type, parsed.data, actor.userId);
+  await resolveReferences(tx, org, type, values, ids);
+  if (type === 'carpool_assignments') {
+    await assertSeatAvailable(
+      tx,
+      org,
+      values.carpool_offer_id as number,
+      values.trip_direction as TripDirection,
+      null,
+    );
+  }
+  const row = await insertRow(tx, type, org, values);
+  if (!row) {
+    // The natural key is taken (attendance per participant and date...): the row already there.
+    return {
+      status: 'conflict',
+      code: 'conflict',
+      serverEntity: await selectByNaturalKey(tx, type, org, values),
+    };
+  }
+  if (type === 'honors') await awardHonorPoints(tx, org, row);
+  if (tempId && !(await recordTempId(tx, org, type, tempId, row.id as number))) throw new RetryChange();
+  return { status: 'applied', serverId: row.id as number, entity: row };
+}
+
+export async function updateEntity(
+  tx: Queryable,
+  actor: Actor,
+  req: WriteRequest,
+  ids: RequestTempIds,
+): Promise<WriteOutcome> {
+  const type = req.entityType;
+  const parsed = updatePatchSchema(type).safeParse(req.payload);
+  if (!parsed.success) throw validationError(parsed.error, `${type} patch`);
+  const org = actor.organizationId;
+  const id = await targetId(tx, actor, req, ids);
+  const current = await selectRow(tx, type, org, id, 'update');
+  if (!current) return { status: 'conflict', code: 'gone', serverEntity: null };
+  if (isStale(current, req.baseUpdatedAt))
+    return { status: 'conflict', code: 'conflict', serverEntity: current };
+  const patch: Row = { ...parsed.data };
+  if (type === 'badge_progress' && losesApproval(current, patch, req.baseUpdatedAt)) {
+    return { status: 'conflict', code: 'conflict', serverEntity: current };
+  }
+  await resolveReferences(tx, org, type, patch, ids);
+  if (type === 'carpool_assignments') {
+    const offerId = (patch.carpool_offer_id ?? current.carpool_offer_id) as number;
+    const direction = (patch.trip_direction ?? current.trip_direction) as TripDirection;
+    await assertSeatAvailable(tx, org, offerId, direction, id);
+  }
+  const row = await updateRow(tx, type, org, id, patch);
+  if (!row) return { status: 'conflict', code: 'gone', serverEntity: null };
+  if (type === 'carpool_offers') await assertOfferKeepsRiders(tx, org, row);
+  if (type === 'honors' && patch.participant_id !== undefined) await followHonorParticipant(tx, org, row);
+  return { status: 'applied', serverId: id, entity: row };
+}
+
+export async function deleteEntity(
+  tx: Queryable,
+  actor: Actor,
+  req: WriteRequest,
+  ids: RequestTempIds,
+): Promise<WriteOutcome> {
+  const type = req.entityType;
+  const org = actor.organizationId;
+  const id = await targetId(tx, actor, req, ids);
+  const current = await selectRow(tx, type, org, id, 'update');
+  if (!current) return { status: 'conflict', code: 'gone', serverEntity: null };
+  if (isStale(current, req.baseUpdatedAt))
+    return { status: 'conflict', code: 'conflict', serverEntity: current };
+  if (type === 'badge_progress' && losesApproval(current, null, req.baseUpdatedAt)) {
+    return { status: 'conflict', code: 'conflict', serverEntity: current };
+  }
+  await deleteRow(tx, type, org, id);
+  return { status: 'applied', serverId: id, entity: null };
+}

@@ -1,0 +1,61 @@
+import { type EntityType, foreignKeysOf, isTempId, userFieldsOf, WampumsError } from '@wampums/schema';
+import type { Queryable } from '../db/database';
+import { ident, type Row } from '../entities/rows';
+import { lookupTempId, type RequestTempIds } from './temp-ids';
+
+/** A reference that cannot resolve yet: its parent's create has not been applied. */
+export class DependencyPending extends Error {
+  override readonly name = 'DependencyPending';
+}
+
+/**
+ * Replaces temp ids in the foreign-key fields of `values` by server ids (from this request,
+ * then from the organization's temp-id map) and checks that every reference names a row of
+ * the caller's organization. A row of another organization is reported exactly like a missing
+ * one. Mutates `values`.
+ */
+export async function resolveReferences(
+  tx: Queryable,
+  organizationId: number,
+  type: EntityType,
+  values: Row,
+  requestIds: RequestTempIds,
+): Promise<void> {
+  for (const fk of foreignKeysOf(type)) {
+    const value = values[fk.field];
+    if (value === undefined || value === null) continue;
+    let id: number;
+    if (isTempId(value)) {
+      if (requestIds.hasFailed(fk.references, value)) {
+        throw new DependencyPending(`${fk.field} waits for ${fk.references} ${value}`);
+      }
+      const mapped =
+        requestIds.get(fk.references, value) ??
+        (await lookupTempId(tx, organizationId, fk.references, value));
+      if (mapped === null) throw new DependencyPending(`${fk.field}: temp id ${value} is not known yet`);
+      id = mapped;
+      values[fk.field] = id;
+    } else {
+      id = value as number;
+    }
+    // FOR KEY SHARE: the parent cannot be deleted until this write commits.
+    const found = await tx.query(
+      `SELECT 1 FROM ${ident(fk.references)} WHERE organization_id = $1 AND id = $2 FOR KEY SHARE`,
+      [organizationId, id],
+    );
+    if (found.length === 0) {
+      throw new WampumsError('not_found', `${fk.field} refers to no ${fk.references} record`, {
+        field: fk.field,
+      });
+    }
+  }
+  for (const field of userFieldsOf(type)) {
+    const value = values[field];
+    if (typeof value !== 'number') continue;
+    const found = await tx.query('SELECT 1 FROM users WHERE organization_id = $1 AND id = $2', [
+      organizationId,
+      value,
+    ]);
+    if (found.length === 0) throw new WampumsError('not_found', `${field} refers to no user`, { field });
+  }
+}

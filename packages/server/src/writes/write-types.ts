@@ -1,0 +1,39 @@
+import type { Dependency, EntityType, Operation, WampumsError } from '@wampums/schema';
+import type { Row } from '../entities/rows';
+
+/** One change, from a push or a REST call: both go through the same write path. */
+export interface WriteRequest {
+  entityType: EntityType;
+  operation: Operation;
+  /** Server id, or the temp id (create, or an edit of a record whose create was mapped). */
+  entityId: number | string | null;
+  tempId: string | null;
+  /** Full entity (create), patch (update) or `null` (delete); validated by the write path. */
+  payload: unknown;
+  /** The `updated_at` an update or delete was based on; `null` writes unconditionally. */
+  baseUpdatedAt: string | null;
+  /** Deduplication key (push `correlationId`, REST `Idempotency-Key`). */
+  correlationId: string | null;
+  dependencies: readonly Dependency[];
+}
+
+/** What happened to one change; maps one-to-one onto a push result. */
+export type WriteOutcome =
+  | { status: 'applied'; serverId: number; entity: Row | null }
+  | { status: 'duplicate'; serverId: number; entity: Row | null }
+  | { status: 'conflict'; code: 'conflict' | 'gone'; serverEntity: Row | null }
+  | { status: 'rejected'; error: WampumsError }
+  | { status: 'skipped'; message: string };
+
+/** A write that must not commit: its outcome is answered after the rollback. */
+export class RollbackWith extends Error {
+  override readonly name = 'RollbackWith';
+  constructor(readonly outcome: WriteOutcome) {
+    super(outcome.status);
+  }
+}
+
+/** A unique-key race lost to a concurrent twin: the whole change runs again and sees its row. */
+export class RetryChange extends Error {
+  override readonly name = 'RetryChange';
+}
