@@ -1,9 +1,9 @@
 import { useCallback, useMemo, useState } from 'preact/hooks';
-import { AppContext, type AppContextValue } from './data/app-context';
-import type { AppSession } from './data/session';
-import type { AppData } from './data/store';
 import { I18nProvider } from './i18n/i18n-context';
 import { type Lang, pickLanguage } from './i18n/translate';
+import { AppContext, type AppContextValue } from './offline/app-context';
+import type { AppSession } from './offline/session';
+import type { AppData } from './offline/store';
 import { LoginScreen } from './screens/login';
 import { Shell } from './shell';
 import { UpdateBanner } from './ui/update-banner';

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { App } from './app';
-import { AppData } from './data/store';
+import { AppData } from './offline/store';
 import './styles.css';
 
 const root = document.getElementById('app');

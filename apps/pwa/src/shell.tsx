@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
-import { useApp } from './data/app-context';
-import { watchBackgroundSync } from './data/background-sync';
-import type { AppSession } from './data/session';
+import { useApp } from './offline/app-context';
+import { watchBackgroundSync } from './offline/background-sync';
+import type { AppSession } from './offline/session';
 import { ActivitiesScreen } from './screens/activities';
 import { ActivityScreen } from './screens/activity';
 import { AttendanceScreen } from './screens/attendance';

@@ -3,8 +3,8 @@ import { type OfflineStore, openOfflineStore } from '@wampums/client';
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
-import { readSession } from './data/session';
-import { OUTBOX_SYNC_TAG } from './data/sync-tag';
+import { readSession } from './offline/session';
+import { OUTBOX_SYNC_TAG } from './offline/sync-tag';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: (string | { url: string; revision: string | null })[];

@@ -1,11 +1,11 @@
 import type { ConflictRecord } from '@wampums/schema';
 import { describe, expect, it } from 'vitest';
-import { canAssign, seatsUsed } from '../src/data/carpool-seats';
-import { conflictFields } from '../src/data/conflict-fields';
-import { localInstant } from '../src/data/dates';
-import { dosesOfDay } from '../src/data/medication-schedule';
-import { changedFields } from '../src/data/patch';
-import { pointTotals } from '../src/data/points';
+import { canAssign, seatsUsed } from '../src/offline/carpool-seats';
+import { conflictFields } from '../src/offline/conflict-fields';
+import { localInstant } from '../src/offline/dates';
+import { dosesOfDay } from '../src/offline/medication-schedule';
+import { changedFields } from '../src/offline/patch';
+import { pointTotals } from '../src/offline/points';
 
 describe('point totals', () => {
   const participants = [
@@ -68,7 +68,7 @@ describe('medication schedule', () => {
 describe('carpool seats', () => {
   const offer = { id: 1, total_seats_available: 2, trip_direction: 'both' };
   it('counts riders per leg and refuses one more than the seats on any leg', () => {
-    const riders = [{ trip_direction: 'both' }, { trip_direction: 'to_activity' }];
+    const riders = [{ id: 1, trip_direction: 'both' }, { id: 2, trip_direction: 'to_activity' }];
     expect(seatsUsed(riders)).toEqual({ to_activity: 2, from_activity: 1 });
     expect(canAssign(offer, riders, 'from_activity')).toBe(true);
     expect(canAssign(offer, riders, 'to_activity')).toBe(false);

@@ -1,6 +1,6 @@
-import { useLive } from '../data/app-context';
-import { localDate } from '../data/dates';
 import { useI18n } from '../i18n/i18n-context';
+import { useLive } from '../offline/app-context';
+import { localDate } from '../offline/dates';
 import { Empty, Screen } from '../ui/screen';
 
 /** Activities, upcoming first, then past ones. */

@@ -1,12 +1,12 @@
 import type { AttendanceStatus } from '@wampums/schema';
 import { useState } from 'preact/hooks';
-import { useApp, useLive } from '../data/app-context';
-import { markAttendance } from '../data/attendance';
-import { localDate } from '../data/dates';
-import { ATTENDANCE_STATUSES } from '../data/enums';
-import { fullName } from '../data/records';
-import { readRoster } from '../data/roster';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp, useLive } from '../offline/app-context';
+import { markAttendance } from '../offline/attendance';
+import { localDate } from '../offline/dates';
+import { ATTENDANCE_STATUSES } from '../offline/enums';
+import { fullName } from '../offline/records';
+import { readRoster } from '../offline/roster';
 import { errorText } from '../ui/error-text';
 import { GroupSelect } from '../ui/group-select';
 import { enumLabel } from '../ui/labels';

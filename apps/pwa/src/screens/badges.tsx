@@ -1,11 +1,11 @@
 import type { StoredRecord } from '@wampums/client';
 import { useState } from 'preact/hooks';
-import { useApp, useLive } from '../data/app-context';
-import { localDate } from '../data/dates';
-import { textOrNull } from '../data/patch';
-import { fullName } from '../data/records';
-import { readRoster } from '../data/roster';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp, useLive } from '../offline/app-context';
+import { localDate } from '../offline/dates';
+import { textOrNull } from '../offline/patch';
+import { fullName } from '../offline/records';
+import { readRoster } from '../offline/roster';
 import { errorText } from '../ui/error-text';
 import { ParticipantSelect } from '../ui/participant-select';
 import { Empty, Screen } from '../ui/screen';

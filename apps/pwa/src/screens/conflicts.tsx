@@ -1,9 +1,9 @@
 import type { ConflictRecord } from '@wampums/schema';
 import { useState } from 'preact/hooks';
-import { useApp, useLive } from '../data/app-context';
-import { conflictFields, valueText } from '../data/conflict-fields';
-import { fullName } from '../data/records';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp, useLive } from '../offline/app-context';
+import { conflictFields, valueText } from '../offline/conflict-fields';
+import { fullName } from '../offline/records';
 import { errorText } from '../ui/error-text';
 import { entityLabel, fieldLabel } from '../ui/labels';
 import { Empty, Screen } from '../ui/screen';

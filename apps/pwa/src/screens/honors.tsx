@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { useApp, useLive } from '../data/app-context';
-import { localDate } from '../data/dates';
-import { honorValue, pendingHonors, pointTotals } from '../data/points';
-import { fullName } from '../data/records';
-import { readRoster } from '../data/roster';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp, useLive } from '../offline/app-context';
+import { localDate } from '../offline/dates';
+import { honorValue, pendingHonors, pointTotals } from '../offline/points';
+import { fullName } from '../offline/records';
+import { readRoster } from '../offline/roster';
 import { errorText } from '../ui/error-text';
 import { ParticipantSelect } from '../ui/participant-select';
 import { PointsBadge } from '../ui/points-badge';

@@ -1,6 +1,6 @@
-import type { AppSession } from '../data/session';
-import type { AppData } from '../data/store';
 import { useI18n } from '../i18n/i18n-context';
+import type { AppSession } from '../offline/session';
+import type { AppData } from '../offline/store';
 import { LangSwitch } from '../ui/lang-switch';
 import { SignInForm } from '../ui/sign-in-form';
 

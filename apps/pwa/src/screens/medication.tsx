@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { useApp, useLive } from '../data/app-context';
-import { localDate, localInstant, localTime } from '../data/dates';
-import { dosesOfDay, type ScheduledDose } from '../data/medication-schedule';
-import { textOrNull } from '../data/patch';
-import { fullName } from '../data/records';
-import { readRoster } from '../data/roster';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp, useLive } from '../offline/app-context';
+import { localDate, localInstant, localTime } from '../offline/dates';
+import { dosesOfDay, type ScheduledDose } from '../offline/medication-schedule';
+import { textOrNull } from '../offline/patch';
+import { fullName } from '../offline/records';
+import { readRoster } from '../offline/roster';
 import { errorText } from '../ui/error-text';
 import { enumLabel } from '../ui/labels';
 import { Empty, Screen } from '../ui/screen';

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { useApp, useSyncStatus } from '../data/app-context';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp, useSyncStatus } from '../offline/app-context';
 import { LangSwitch } from '../ui/lang-switch';
 import { Screen } from '../ui/screen';
 

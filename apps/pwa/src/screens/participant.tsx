@@ -1,11 +1,11 @@
 import type { StoredRecord } from '@wampums/client';
 import { useEffect, useState } from 'preact/hooks';
-import { useApp, useLive } from '../data/app-context';
-import { changedFields, textOrNull } from '../data/patch';
-import { pointTotals } from '../data/points';
-import { fullName } from '../data/records';
-import { readRoster } from '../data/roster';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp, useLive } from '../offline/app-context';
+import { changedFields, textOrNull } from '../offline/patch';
+import { pointTotals } from '../offline/points';
+import { fullName } from '../offline/records';
+import { readRoster } from '../offline/roster';
 import { errorText } from '../ui/error-text';
 import { GroupSelect } from '../ui/group-select';
 import { PointsBadge } from '../ui/points-badge';

@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'preact/hooks';
-import { useLive } from '../data/app-context';
-import { pointTotals } from '../data/points';
-import { foldText, fullName, isUnsynced } from '../data/records';
-import { byGroup, readRoster } from '../data/roster';
 import { useI18n } from '../i18n/i18n-context';
+import { useLive } from '../offline/app-context';
+import { pointTotals } from '../offline/points';
+import { foldText, fullName, isUnsynced } from '../offline/records';
+import { byGroup, readRoster } from '../offline/roster';
 import { PointsBadge } from '../ui/points-badge';
 import { Empty, Screen } from '../ui/screen';
 

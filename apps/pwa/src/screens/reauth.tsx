@@ -1,6 +1,6 @@
-import { useApp } from '../data/app-context';
-import type { AppSession } from '../data/session';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp } from '../offline/app-context';
+import type { AppSession } from '../offline/session';
 import { navigate } from '../ui/router';
 import { Screen } from '../ui/screen';
 import { SignInForm } from '../ui/sign-in-form';

@@ -1,9 +1,9 @@
 import type { StoredRecord } from '@wampums/client';
 import { useEffect, useState } from 'preact/hooks';
-import { useApp, useLive } from '../data/app-context';
-import { changedFields, textOrNull } from '../data/patch';
-import { readRoster } from '../data/roster';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp, useLive } from '../offline/app-context';
+import { changedFields, textOrNull } from '../offline/patch';
+import { readRoster } from '../offline/roster';
 import { errorText } from '../ui/error-text';
 import { ParticipantSelect } from '../ui/participant-select';
 import { navigate, routeParams } from '../ui/router';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { useApp, useLive, useSyncStatus } from '../data/app-context';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp, useLive, useSyncStatus } from '../offline/app-context';
 import { errorText } from '../ui/error-text';
 import { entityLabel, enumLabel, operationLabel } from '../ui/labels';
 import { Empty, Screen } from '../ui/screen';

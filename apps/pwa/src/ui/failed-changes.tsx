@@ -1,6 +1,6 @@
 import type { OutboxEntry } from '@wampums/schema';
-import { useApp, useLive } from '../data/app-context';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp, useLive } from '../offline/app-context';
 import { errorText } from './error-text';
 import { entityLabel, operationLabel } from './labels';
 

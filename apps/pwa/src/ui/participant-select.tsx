@@ -1,7 +1,7 @@
-import { fullName } from '../data/records';
-import type { Roster } from '../data/roster';
-import { byGroup } from '../data/roster';
 import { useI18n } from '../i18n/i18n-context';
+import { fullName } from '../offline/records';
+import type { Roster } from '../offline/roster';
+import { byGroup } from '../offline/roster';
 
 /** Picks a participant, listed by group. */
 export function ParticipantSelect(props: {

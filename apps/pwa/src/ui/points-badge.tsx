@@ -1,5 +1,5 @@
-import type { PointTotal } from '../data/points';
 import { useI18n } from '../i18n/i18n-context';
+import type { PointTotal } from '../offline/points';
 
 /** A points total; points the server has not confirmed yet show apart, marked as pending. */
 export function PointsBadge(props: { total: PointTotal | undefined }) {

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import type { SignInError } from '../data/auth-api';
-import type { AppSession } from '../data/session';
-import type { AppData } from '../data/store';
 import { useI18n } from '../i18n/i18n-context';
+import type { SignInError } from '../offline/auth-api';
+import type { AppSession } from '../offline/session';
+import type { AppData } from '../offline/store';
 
 /** Email and password; tells a wrong password apart from a missing network. */
 export function SignInForm(props: { data: AppData; email?: string; onSignedIn(session: AppSession): void }) {

@@ -1,0 +1,93 @@
+import { type OfflineStore, openOfflineStore } from '@wampums/client';
+import { refreshSession, SignInError, signIn } from './auth-api';
+import { type AppSession, readSession, writeSession } from './session';
+
+/** Refresh the token when it expires within this window and the device is online. */
+const REFRESH_BEFORE_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * The app's one handle on its data: the offline store of `@wampums/client` (every read and
+ * write, the one outbox, sync) and the session kept beside it in `_syncMeta`. There is no other
+ * store and no other mutation queue in the app.
+ */
+export class AppData {
+  private refreshing: Promise<void> | null = null;
+
+  private constructor(
+    readonly store: OfflineStore,
+    private current: AppSession | null,
+    private readonly baseUrl: string,
+  ) {}
+
+  /** Opens the store of this device; a session kept from an earlier visit signs the user back in. */
+  static async open(baseUrl: string = location.origin): Promise<AppData> {
+    let data: AppData | null = null;
+    const store = await openOfflineStore({
+      baseUrl,
+      getToken: async () => (data ? data.token() : null),
+    });
+    data = new AppData(store, await readSession(store.db), baseUrl);
+    if (data.current) {
+      await store.setUser(data.current.user);
+      // The store's first run started before the session was read and paused for want of a
+      // token: resume now instead of waiting for the next trigger.
+      void store.resumeAuth().catch(() => undefined);
+    }
+    return data;
+  }
+
+  get session(): AppSession | null {
+    return this.current;
+  }
+
+  /** The token for the next request, refreshed first when it is about to expire. */
+  private async token(): Promise<string | null> {
+    const session = this.current;
+    if (!session) return null;
+    const expiresIn = Date.parse(session.expiresAt) - Date.now();
+    if (expiresIn < REFRESH_BEFORE_MS && navigator.onLine) {
+      this.refreshing ??= refreshSession(this.baseUrl, session)
+        .then((next) => this.adopt(next))
+        .catch(() => undefined) // an expired token then gets its 401 and the user signs in again
+        .finally(() => {
+          this.refreshing = null;
+        });
+      await this.refreshing;
+    }
+    return this.current?.token ?? null;
+  }
+
+  private async adopt(session: AppSession): Promise<void> {
+    this.current = session;
+    await writeSession(this.store.db, session);
+    await this.store.setUser(session.user);
+  }
+
+  /**
+   * Signs in and starts syncing. After an expired session, signing in as someone of another
+   * organization is refused: the device still holds the first one's data (sign out first).
+   */
+  async signIn(email: string, password: string): Promise<AppSession> {
+    const session = await signIn(this.baseUrl, email, password);
+    if (this.current && this.current.user.organizationId !== session.user.organizationId) {
+      throw new SignInError('other_organization');
+    }
+    await this.adopt(session);
+    void this.store.resumeAuth().catch(() => undefined);
+    return session;
+  }
+
+  /**
+   * Forgets the session and deletes every local record, outbox included: the caller warns the
+   * user about unsynced changes first. Resolves to a fresh, empty `AppData`.
+   */
+  async signOut(): Promise<AppData> {
+    await this.store.close();
+    await this.store.db.delete();
+    return AppData.open(this.baseUrl);
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
