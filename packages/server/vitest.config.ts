@@ -1,5 +1,11 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'server', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  test: {
+    name: 'server',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Opening PGlite takes seconds; each file opens one and reuses it.
+    hookTimeout: 120_000,
+    testTimeout: 60_000,
+  },
 });

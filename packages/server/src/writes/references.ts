@@ -38,9 +38,12 @@ export async function resolveReferences(
     } else {
       id = value as number;
     }
-    // FOR KEY SHARE: the parent cannot be deleted until this write commits.
+    // FOR KEY SHARE: the parent cannot be deleted until this write commits. A carpool offer is
+    // locked FOR UPDATE at once instead: the seat count locks it that way next, and upgrading a
+    // shared lock held by two racing writers would deadlock them.
+    const lock = type === 'carpool_assignments' && fk.field === 'carpool_offer_id' ? 'UPDATE' : 'KEY SHARE';
     const found = await tx.query(
-      `SELECT 1 FROM ${ident(fk.references)} WHERE organization_id = $1 AND id = $2 FOR KEY SHARE`,
+      `SELECT 1 FROM ${ident(fk.references)} WHERE organization_id = $1 AND id = $2 FOR ${lock}`,
       [organizationId, id],
     );
     if (found.length === 0) {

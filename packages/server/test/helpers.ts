@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { generateTempId } from '@wampums/schema';
+import { startTestServer, type TestServer, type TestServerOptions } from '../src/testing';
+
+/** Every suite runs against both storage backends. */
+export const BACKENDS = ['pglite', 'postgres'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export interface Answer<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test answers are inspected field by field
+export type Json = any;
+
+/** A small HTTP client bound to one server and token. */
+export function client(server: { apiUrl: string }, token?: string) {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${server.apiUrl}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as Json, headers: res.headers };
+  };
+  return {
+    get: (path: string) => call('GET', path),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      call('POST', path, body, headers),
+    patch: (path: string, body: unknown) => call('PATCH', path, body),
+    delete: (path: string) => call('DELETE', path),
+    raw: call,
+    push: (changes: unknown[]) => call('POST', '/sync/push', { clientId: 'test-device', changes }),
+    /** Pulls every page from `cursor` (a snapshot without one); returns changes and the last cursor. */
+    async pullAll(cursor?: string, limit = 200) {
+      const changes: Json[] = [];
+      let next = cursor;
+      for (;;) {
+        const res = await call(
+          'GET',
+          `/sync/pull?limit=${limit}${next ? `&cursor=${encodeURIComponent(next)}` : ''}`,
+        );
+        if (res.status !== 200) throw new Error(`pull ${res.status} ${JSON.stringify(res.body)}`);
+        changes.push(...res.body.data.changes);
+        next = res.body.data.cursor;
+        if (!res.body.data.hasMore) return { changes, cursor: next as string };
+      }
+    },
+  };
+}
+
+export type Client = ReturnType<typeof client>;
+
+/** A push change, filled like a device would fill it. */
+export function change(
+  entityType: string,
+  operation: 'create' | 'update' | 'delete',
+  fields: {
+    entityId?: number | string;
+    payload?: unknown;
+    baseUpdatedAt?: string | null;
+    dependencies?: unknown[];
+  } = {},
+) {
+  const tempId =
+    operation === 'create'
+      ? typeof fields.entityId === 'string'
+        ? fields.entityId
+        : generateTempId()
+      : null;
+  return {
+    correlationId: randomUUID(),
+    entityType,
+    operation,
+    entityId: fields.entityId ?? tempId,
+    tempId,
+    timestamp: Date.now(),
+    baseUpdatedAt: fields.baseUpdatedAt ?? null,
+    payload: operation === 'delete' ? null : (fields.payload ?? {}),
+    ...(fields.dependencies ? { dependencies: fields.dependencies } : {}),
+  };
+}
+
+/** Starts one server per backend for a test file; PostgreSQL gets its own fresh database. */
+export async function startFor(backend: Backend, options: TestServerOptions = {}): Promise<TestServer> {
+  return startTestServer({ backend, ...options });
+}
+
+/** Creates a participant over REST and returns its row. */
+export async function newParticipant(
+  api: Client,
+  first = 'Test',
+  groupId: number | null = null,
+): Promise<Json> {
+  const res = await api.post('/participants', { first_name: first, last_name: 'Tester', group_id: groupId });
+  if (res.status !== 201) throw new Error(`participant: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data;
+}
+
+export const HOOK_TIMEOUT = 120_000;
