@@ -1,0 +1,73 @@
+/**
+ * Sizes of every workload. Defaults are the figures of the issue; each can be lowered through
+ * the environment for a quick run (`BENCH_ROWS=5000 BENCH_RUNS=1 npm run bench`).
+ */
+export interface BenchConfig {
+  /** Repetitions of each timed figure (median, min and max are reported). */
+  runs: number;
+  /** B1 and B3: rows of one organization stored / pulled. */
+  rows: number;
+  /** B1: user actions timed (half attendance, half honors). */
+  localWrites: number;
+  /** B2 and B7: offline changes drained. */
+  changes: number;
+  /** B4: changed-row counts of the incremental syncs. */
+  incremental: readonly number[];
+  /** B5: concurrent clients, organizations, and changes each client pushes. */
+  loadClients: number;
+  loadOrganizations: number;
+  loadChangesPerClient: number;
+  /** B6: cold offline opens timed. */
+  appOpens: number;
+  /** Client tuning, the same for our engine and the peer. */
+  pushBatchSize: number;
+  pullPageSize: number;
+  /** Skip the PWA figure (B6) when set, e.g. for the smoke run when no build is wanted. */
+  skipApp: boolean;
+}
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+/** The full-size configuration, with environment overrides. */
+export function configFromEnv(): BenchConfig {
+  const rows = intFromEnv('BENCH_ROWS', 50_000);
+  return {
+    runs: intFromEnv('BENCH_RUNS', 3),
+    rows,
+    localWrites: intFromEnv('BENCH_LOCAL_WRITES', 200),
+    changes: intFromEnv('BENCH_CHANGES', 10_000),
+    incremental: [1, Math.min(100, rows)],
+    loadClients: intFromEnv('BENCH_LOAD_CLIENTS', 50),
+    loadOrganizations: intFromEnv('BENCH_LOAD_ORGS', 10),
+    loadChangesPerClient: intFromEnv('BENCH_LOAD_CHANGES', 200),
+    appOpens: intFromEnv('BENCH_APP_OPENS', 3),
+    pushBatchSize: intFromEnv('BENCH_PUSH_BATCH', 200),
+    pullPageSize: intFromEnv('BENCH_PULL_PAGE', 500),
+    skipApp: process.env.BENCH_SKIP_APP === '1',
+  };
+}
+
+/** Tiny sizes for the smoke test: every figure produced, in well under a minute. */
+export function smokeConfig(): BenchConfig {
+  return {
+    runs: 1,
+    rows: 600,
+    localWrites: 10,
+    changes: 120,
+    incremental: [1, 5],
+    loadClients: 4,
+    loadOrganizations: 2,
+    loadChangesPerClient: 10,
+    appOpens: 1,
+    pushBatchSize: 50,
+    pullPageSize: 100,
+    skipApp: false,
+  };
+}

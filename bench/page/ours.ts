@@ -1,0 +1,182 @@
+import { type OfflineStore, openOfflineStore, type SyncReport } from '@wampums/client';
+import type { EntityType } from '@wampums/schema';
+import { Dexie } from 'dexie';
+import { type OfflineCreate, resolveRefs } from '../data/offline-work';
+import { countingFetch, type RequestCounts } from './counting-fetch';
+import { type MonitorReport, startMonitor } from './monitor';
+
+/** How the page reaches the server as a signed-in leader. */
+export interface Session {
+  baseUrl: string;
+  token: string;
+  user: { id: number; organizationId: number };
+  pushBatchSize: number;
+  pullPageSize: number;
+}
+
+/** One timed run of our engine. */
+export interface OursRun {
+  ms: number;
+  rows: number;
+  requests: RequestCounts;
+  report: SyncReport;
+  monitor: MonitorReport;
+}
+
+const DB_NAME = 'WampumsOfflineDB';
+let store: OfflineStore | null = null;
+let counter = countingFetch();
+
+/**
+ * Opens our store on a fresh (or the existing) database. `autoSync: false`: the bench calls
+ * `sync()` itself so that nothing runs in the background of a timed figure.
+ */
+async function open(session: Session, fresh: boolean): Promise<OfflineStore> {
+  if (store) await store.close();
+  store = null;
+  if (fresh) await Dexie.delete(DB_NAME);
+  counter = countingFetch();
+  store = await openOfflineStore({
+    baseUrl: session.baseUrl,
+    getToken: async () => session.token,
+    user: session.user,
+    fetch: counter.fetch,
+    autoSync: false,
+    eventSource: null,
+    pushBatchSize: session.pushBatchSize,
+    pullPageSize: session.pullPageSize,
+  });
+  return store;
+}
+
+const current = () => {
+  if (!store) throw new Error('the store is not open');
+  return store;
+};
+
+async function countEntities(s: OfflineStore): Promise<number> {
+  let rows = 0;
+  for (const table of s.db.tables) if (!table.name.startsWith('_')) rows += await table.count();
+  return rows;
+}
+
+function syncFailed(report: SyncReport): string | null {
+  if (report.error) return `${report.error.code}: ${report.error.message}`;
+  if (report.skipped) return `sync skipped: ${report.skipped}`;
+  return null;
+}
+
+/** B3: the organization pulled into an empty database by `sync()`. */
+export async function oursFirstSync(session: Session): Promise<OursRun> {
+  const s = await open(session, true);
+  const stop = startMonitor();
+  const t0 = performance.now();
+  const report = await s.sync();
+  const ms = performance.now() - t0;
+  const monitor = stop();
+  const failure = syncFailed(report);
+  if (failure) throw new Error(`first sync: ${failure}`);
+  return { ms, rows: await countEntities(s), requests: { ...counter.counts }, report, monitor };
+}
+
+/** A row as the server changed it, to be read back after the incremental sync. */
+export interface ExpectedRow {
+  type: EntityType;
+  id: number;
+  field: string;
+  value: unknown;
+}
+
+/** B4: `sync()` after server-side changes, until every changed row reads back with its new value. */
+export async function oursIncremental(expected: ExpectedRow[]): Promise<{ ms: number; report: SyncReport }> {
+  const s = current();
+  const t0 = performance.now();
+  const report = await s.sync();
+  for (const row of expected) {
+    const stored = (await s.get(row.type, row.id)) as Record<string, unknown> | undefined;
+    if (stored?.[row.field] !== row.value) {
+      throw new Error(
+        `incremental sync: ${row.type} ${row.id}.${row.field} is ${String(stored?.[row.field])}`,
+      );
+    }
+  }
+  const ms = performance.now() - t0;
+  const failure = syncFailed(report);
+  if (failure) throw new Error(`incremental sync: ${failure}`);
+  return { ms, report };
+}
+
+/**
+ * B1: user actions on the stored organization, one at a time as a leader taps: mark attendance
+ * (even actions) and award an honor (odd ones). Each is one `create` (entity + outbox entry in
+ * one transaction); returns each action's time.
+ */
+export async function oursLocalWrites(count: number, participantIds: number[]): Promise<number[]> {
+  const s = current();
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const participant = participantIds[i % participantIds.length] as number;
+    const t0 = performance.now();
+    if (i % 2 === 0) {
+      await s.create('attendance', { participant_id: participant, date: '2028-03-01', status: 'present' });
+    } else {
+      await s.create('honors', {
+        participant_id: participant,
+        date: '2028-03-01',
+        reason: 'Kept the fire going',
+      });
+    }
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+/** B2 (setup, not timed): the offline work done through the store, children pointing at temp ids. */
+export async function oursOfflineWork(session: Session, ops: OfflineCreate[]): Promise<{ outbox: number }> {
+  const s = await open(session, true);
+  const first = await s.sync(); // the device has the organization's reference data (badge templates)
+  const failure = syncFailed(first);
+  if (failure) throw new Error(`B2 setup sync: ${failure}`);
+  const ids = new Map<string, string | number>();
+  for (const op of ops) {
+    const fields = resolveRefs(op.fields, (key) => ids.get(key));
+    const record = await s.create(op.type, fields as never);
+    ids.set(op.key, record.id as string | number);
+  }
+  return { outbox: await s.db._outbox.where('status').equals('pending').count() };
+}
+
+/** B2: the offline work drained to the server by `sync()`, until nothing is left to send. */
+export async function oursDrain(): Promise<OursRun & { left: number; syncCalls: number }> {
+  const s = current();
+  counter.reset();
+  const stop = startMonitor();
+  const t0 = performance.now();
+  let report = await s.sync();
+  let syncCalls = 1;
+  const unsent = () => s.db._outbox.where('status').anyOf('pending', 'in_progress').count();
+  while ((await unsent()) > 0 && syncCalls < 100 && !syncFailed(report)) {
+    report = await s.sync();
+    syncCalls += 1;
+  }
+  const ms = performance.now() - t0;
+  const monitor = stop();
+  const failure = syncFailed(report);
+  if (failure) throw new Error(`drain: ${failure}`);
+  const synced = await s.db._outbox.where('status').equals('synced').count();
+  return {
+    ms,
+    rows: synced,
+    requests: { ...counter.counts },
+    report,
+    monitor,
+    left: await unsent(),
+    syncCalls,
+  };
+}
+
+/** Closes the store (between workloads). */
+export async function oursClose(): Promise<void> {
+  if (store) await store.close();
+  store = null;
+}

@@ -1,0 +1,140 @@
+import type { EntityType } from '@wampums/schema';
+import { countRows } from '../data/camp-rows';
+import { openBenchPage, openPeerPage } from '../lib/bench-page';
+import { quantile, type Spread, spread } from '../lib/stats';
+import { toPeerDoc } from '../peer/rxdb-schemas';
+import { type BenchContext, check } from './context';
+
+/** B1, B3, B4 and B3's half of B7: one organization of `rows` rows, pulled, then used. */
+export interface CampFigures {
+  b1: { actions: number; oursP50: Spread; oursP95: Spread; rawP50: Spread; rawP95: Spread };
+  b3: {
+    rows: number;
+    oursMs: Spread;
+    oursRowsPerSec: Spread;
+    oursHeapPeakMiB: Spread;
+    oursLongTaskMaxMs: Spread;
+    oursRequests: number;
+    limitMs: Spread;
+    limitHeapPeakMiB: Spread;
+    limitLongTaskMaxMs: Spread;
+  };
+  b4: { changed: number; oursMs: Spread; roundTripMs: Spread }[];
+  b7pull: { peerMs: Spread; peerRequests: number; peerLongTaskMaxMs: Spread; peerHeapPeakMiB: Spread };
+}
+
+const MiB = 1024 * 1024;
+
+export async function runCamp(ctx: BenchContext): Promise<CampFigures> {
+  const { config, server, db, peer } = ctx;
+  const org = await db.createOrganization(`camp-${Date.now()}`);
+  ctx.log(`seeding ${config.rows} rows`);
+  const rows = await db.seedCamp(org.organizationId, org.userId, config.rows);
+  const total = countRows(rows);
+  const seeded = Object.values(await db.countRows(org.organizationId)).reduce((a, b) => a + b, 0);
+  check(seeded === total, `server holds ${seeded} rows, expected ${total}`);
+  const now = new Date().toISOString();
+  for (const [type, list] of Object.entries(rows)) {
+    const docs = (list ?? []).map((row) => ({
+      ...toPeerDoc(type as EntityType, row),
+      organization_id: org.organizationId,
+      created_at: now,
+      updated_at: now,
+    }));
+    await peer.seed('camp', type, docs);
+  }
+  const token = await server.login(org.email);
+  const session = {
+    baseUrl: server.url,
+    token,
+    user: { id: org.userId, organizationId: org.organizationId },
+    pushBatchSize: config.pushBatchSize,
+    pullPageSize: config.pullPageSize,
+  };
+  const page = await openBenchPage(ctx.browser, server.url);
+  const peerPage = await openPeerPage(ctx.browser, peer.origin);
+
+  const ours = [];
+  const limit = [];
+  const rx = [];
+  for (let run = 0; run < config.runs; run++) {
+    ctx.log(`B3 run ${run + 1}/${config.runs}: raw fetch + bulkPut`);
+    await page.call('collectGarbage');
+    const l = await page.call(
+      'rawPull',
+      `${server.apiUrl}/sync/pull`,
+      token,
+      config.pullPageSize,
+      'bench-raw-pull',
+    );
+    check(l.rows === total, `raw pull stored ${l.rows} of ${total} rows`);
+    limit.push(l);
+    ctx.log(`B3 run ${run + 1}/${config.runs}: ours`);
+    await page.call('collectGarbage');
+    const o = await page.call('oursFirstSync', session);
+    check(o.rows === total, `our first sync stored ${o.rows} of ${total} rows`);
+    ours.push(o);
+    ctx.log(`B3 run ${run + 1}/${config.runs}: RxDB`);
+    await peerPage.call('collectGarbage');
+    const p = await peerPage.call('peerFirstSync', peer.url('camp'), config.pullPageSize, `rx-camp-${run}`);
+    check(p.rows === total, `the peer stored ${p.rows} of ${total} rows`);
+    rx.push(p);
+  }
+  await peerPage.call('peerClose');
+
+  // B4 on the database of the last first sync.
+  const b4: CampFigures['b4'] = [];
+  let round = 0;
+  const roundTrips = await page.call('roundTrips', `${server.apiUrl}/health`, 30);
+  for (const changed of config.incremental) {
+    const times: number[] = [];
+    for (let run = 0; run < Math.max(3, config.runs); run++) {
+      const expected = await db.changeAttendance(org.organizationId, changed, round++);
+      check(expected.length === changed, `changed ${expected.length} of ${changed} rows`);
+      const result = await page.call('oursIncremental', expected);
+      times.push(result.ms);
+    }
+    b4.push({ changed, oursMs: spread(times), roundTripMs: spread(roundTrips) });
+  }
+
+  // B1 on the same database: the organization is stored, a leader taps.
+  const participants = (rows.participants ?? []).map((p) => p.id);
+  const b1Ours: number[][] = [];
+  const b1Raw: number[][] = [];
+  for (let run = 0; run < config.runs; run++) {
+    b1Ours.push(await page.call('oursLocalWrites', config.localWrites, participants));
+    b1Raw.push(await page.call('rawSingleWrites', 'bench-raw-pull', config.localWrites));
+  }
+  await page.call('oursClose');
+  await page.close();
+  await peerPage.close();
+
+  const pick = (runs: number[][], q: number) => spread(runs.map((times) => quantile(times, q)));
+  return {
+    b1: {
+      actions: config.localWrites,
+      oursP50: pick(b1Ours, 0.5),
+      oursP95: pick(b1Ours, 0.95),
+      rawP50: pick(b1Raw, 0.5),
+      rawP95: pick(b1Raw, 0.95),
+    },
+    b3: {
+      rows: total,
+      oursMs: spread(ours.map((r) => r.ms)),
+      oursRowsPerSec: spread(ours.map((r) => (total / r.ms) * 1000)),
+      oursHeapPeakMiB: spread(ours.map((r) => r.monitor.heapPeakDeltaBytes / MiB)),
+      oursLongTaskMaxMs: spread(ours.map((r) => r.monitor.longTaskMaxMs)),
+      oursRequests: Object.values(ours[0]?.requests ?? {}).reduce((a, b) => a + b, 0),
+      limitMs: spread(limit.map((r) => r.ms)),
+      limitHeapPeakMiB: spread(limit.map((r) => r.monitor.heapPeakDeltaBytes / MiB)),
+      limitLongTaskMaxMs: spread(limit.map((r) => r.monitor.longTaskMaxMs)),
+    },
+    b4,
+    b7pull: {
+      peerMs: spread(rx.map((r) => r.ms)),
+      peerRequests: rx[0]?.requests ?? 0,
+      peerLongTaskMaxMs: spread(rx.map((r) => r.monitor.longTaskMaxMs)),
+      peerHeapPeakMiB: spread(rx.map((r) => r.monitor.heapPeakDeltaBytes / MiB)),
+    },
+  };
+}
