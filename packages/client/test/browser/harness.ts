@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../../../..');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Serves the test page (the client from source) with Vite. */
+export async function startPageServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server: ViteDevServer = await createServer({
+    root: here,
+    configFile: false,
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 0, fs: { allow: [repoRoot] }, hmr: false },
+    // Pre-bundled up front, so that the page never reloads while a test drives it.
+    optimizeDeps: { entries: [join(here, 'main.ts')], include: ['dexie', 'zod'] },
+    cacheDir: join(tmpdir(), 'wampums-client-vite'),
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
+}
+
+/** A Chromium with a profile folder of its own, so that a restart finds the same storage. */
+export class Browser {
+  readonly profile = mkdtempSync(join(tmpdir(), 'wampums-client-'));
+  context: BrowserContext | null = null;
+
+  async launch(): Promise<BrowserContext> {
+    this.context = await chromium.launchPersistentContext(this.profile, {
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
+    return this.context;
+  }
+
+  async page(url: string): Promise<Page> {
+    if (!this.context) throw new Error('launch first');
+    const page = await this.context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.ready === true);
+    return page;
+  }
+
+  async close(): Promise<void> {
+    await this.context?.close();
+    this.context = null;
+  }
+
+  async dispose(): Promise<void> {
+    await this.close();
+    rmSync(this.profile, { recursive: true, force: true });
+  }
+}
