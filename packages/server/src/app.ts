@@ -48,6 +48,8 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
   app.decorateRequest('actor', null);
   app.setErrorHandler(handleError);
 
+  // JSON only: any other body type is a 415.
+  app.removeContentTypeParser('text/plain');
   // An empty JSON body (a bare POST /auth/refresh) is no body, not a syntax error.
   const jsonParser = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
