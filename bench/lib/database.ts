@@ -1,8 +1,8 @@
 import { DEPENDENCY_ORDER, ENTITY_TYPES, type EntityType, fieldSpecsOf } from '@wampums/schema';
 import pg from 'pg';
-import { type CampRows, campCounts, campRows, type IdBases, type SeedRow } from '../data/camp-rows';
-import { pushTo } from '../data/group-by';
-import { type OfflineCreate, resolveRefs } from '../data/offline-work';
+import { type CampRows, campCounts, campRows, type IdBases, type SeedRow } from '../datasets/camp-rows';
+import { pushTo } from '../datasets/group-by';
+import { type OfflineCreate, resolveRefs } from '../datasets/offline-work';
 
 /** The bench's own connection to the server's PostgreSQL database: seeding, checks and the raw limit. */
 export class BenchDatabase {

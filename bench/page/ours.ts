@@ -1,7 +1,7 @@
 import { type OfflineStore, openOfflineStore, type SyncReport } from '@wampums/client';
 import type { EntityType } from '@wampums/schema';
 import { Dexie } from 'dexie';
-import { type OfflineCreate, resolveRefs } from '../data/offline-work';
+import { type OfflineCreate, resolveRefs } from '../datasets/offline-work';
 import { countingFetch, type RequestCounts } from './counting-fetch';
 import { type MonitorReport, startMonitor } from './monitor';
 

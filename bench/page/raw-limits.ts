@@ -1,6 +1,6 @@
 import { dexieStores, ENTITY_TYPES, type EntityType } from '@wampums/schema';
 import { Dexie } from 'dexie';
-import { pushTo } from '../data/group-by';
+import { pushTo } from '../datasets/group-by';
 import { countingFetch } from './counting-fetch';
 import { type MonitorReport, startMonitor } from './monitor';
 

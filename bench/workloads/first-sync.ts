@@ -1,5 +1,5 @@
 import type { EntityType } from '@wampums/schema';
-import { countRows } from '../data/camp-rows';
+import { countRows } from '../datasets/camp-rows';
 import { openBenchPage, openPeerPage } from '../lib/bench-page';
 import { quantile, type Spread, spread } from '../lib/stats';
 import { toPeerDoc } from '../peer/rxdb-schemas';
