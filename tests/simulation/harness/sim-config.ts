@@ -1,0 +1,59 @@
+/**
+ * Sizes of the simulation. `npm test` runs the bounded profile; `npm run soak` runs the soak
+ * profile (SIM_PROFILE=soak) for SOAK_MINUTES at SIM_SCALE times the steps per run.
+ * SIM_SEED replays a seed; SIM_RUNS overrides the number of runs.
+ */
+export interface SimConfig {
+  profile: 'bounded' | 'soak';
+  scale: number;
+  seed: number;
+  /** Stop starting new runs after this long (soak); `null`: run `runs` runs. */
+  timeLimitMs: number | null;
+  fetchTimeoutMs: number;
+}
+
+function numberEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got ${raw}`);
+  return value;
+}
+
+export function simConfig(): SimConfig {
+  const profile = process.env.SIM_PROFILE === 'soak' ? 'soak' : 'bounded';
+  const scale = numberEnv('SIM_SCALE', profile === 'soak' ? 10 : 1);
+  return {
+    profile,
+    scale,
+    seed: numberEnv('SIM_SEED', Math.floor(Math.random() * 2 ** 31)),
+    timeLimitMs: profile === 'soak' ? numberEnv('SOAK_MINUTES', 10) * 60_000 : null,
+    fetchTimeoutMs: numberEnv('SIM_FETCH_TIMEOUT_MS', 1500),
+  };
+}
+
+/** How big a run is on each backend. */
+export function sizesFor(config: SimConfig, backend: 'postgres' | 'pglite') {
+  const base =
+    backend === 'postgres'
+      ? { runs: 3, minSteps: 60, maxSteps: 80 }
+      : { runs: 1, minSteps: 30, maxSteps: 40 };
+  return {
+    devices: config.profile === 'soak' ? 4 : 3,
+    runs: numberEnv('SIM_RUNS', config.profile === 'soak' ? 1_000_000 : base.runs),
+    minSteps: Math.round(base.minSteps * config.scale),
+    maxSteps: Math.round(base.maxSteps * config.scale),
+  };
+}
+
+/** mulberry32: a small seeded generator, so backoff jitter replays with the seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
