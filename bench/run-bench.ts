@@ -6,6 +6,7 @@ import { type MachineInfo, machineInfo } from './lib/machine';
 import { startPeerEndpoint } from './peer/rxdb-endpoint';
 import type { BenchContext } from './workloads/context';
 import { type CampFigures, runCamp } from './workloads/first-sync';
+import { type PushFigures, runPush } from './workloads/push';
 
 /** Everything one bench run measured, as written to bench/results/latest.json. */
 export interface BenchResults {
@@ -14,6 +15,7 @@ export interface BenchResults {
   browser: string;
   config: BenchConfig;
   camp: CampFigures;
+  push: PushFigures;
   durationSec: number;
 }
 
@@ -40,12 +42,14 @@ export async function runBench(
     cleanups.unshift(() => profile.close());
     const ctx: BenchContext = { config, server, db, peer, browser: profile.context, log };
     const camp = await runCamp(ctx);
+    const push = await runPush(ctx);
     return {
       date: new Date().toISOString(),
       machine: machineInfo(),
       browser: browserVersion(profile.context),
       config,
       camp,
+      push,
       durationSec: Math.round((performance.now() - started) / 1000),
     };
   } finally {

@@ -24,7 +24,11 @@ const isRef = (value: unknown): value is LocalRef =>
  * @param salt makes the values unique per run (dates), so that runs never collide.
  * @param badgeTemplateIds server ids of read-only badge templates the device already has.
  */
-export function offlineWork(count: number, salt: number, badgeTemplateIds: readonly number[]): OfflineCreate[] {
+export function offlineWork(
+  count: number,
+  salt: number,
+  badgeTemplateIds: readonly number[],
+): OfflineCreate[] {
   const ops: OfflineCreate[] = [];
   const add = (type: EntityType, fields: Record<string, unknown>): LocalRef => {
     const key = `${type}:${ops.length}`;
@@ -64,13 +68,17 @@ export function offlineWork(count: number, salt: number, badgeTemplateIds: reado
       });
     }
     const offer = add('carpool_offers', { activity_id: activity, total_seats_available: 4 });
-    for (const kid of kids.slice(1)) add('carpool_assignments', { carpool_offer_id: offer, participant_id: kid });
+    for (const kid of kids.slice(1))
+      add('carpool_assignments', { carpool_offer_id: offer, participant_id: kid });
   }
   return ops.slice(0, count);
 }
 
 /** The fields of a create with every `LocalRef` replaced by `resolve(key)`. */
-export function resolveRefs<T>(fields: Record<string, unknown>, resolve: (key: string) => T): Record<string, unknown> {
+export function resolveRefs<T>(
+  fields: Record<string, unknown>,
+  resolve: (key: string) => T,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) out[name] = isRef(value) ? resolve(value.local) : value;
   return out;
