@@ -59,7 +59,8 @@ export async function pullSnapshot(baseUrl: string, token: string): Promise<Snap
     if (res.status !== 200) throw new Error(`pull: ${res.status} ${res.text}`);
     const data = pullResponseSchema.parse(res.body).data;
     for (const change of data.changes) {
-      const rows = (out[change.entityType] ??= []);
+      out[change.entityType] ??= [];
+      const rows = out[change.entityType];
       const at = rows.findIndex((r) => r.id === change.id);
       if (at >= 0) rows.splice(at, 1);
       if (change.op === 'upsert') rows.push(change.entity);

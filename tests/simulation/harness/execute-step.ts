@@ -127,7 +127,7 @@ async function createOne(
         first_name: `P${variant}`,
         last_name: marker,
         group_id: group?.id ?? null,
-        date_of_birth: '2015-03-0' + String(1 + (variant % 9)),
+        date_of_birth: `2015-03-0${1 + (variant % 9)}`,
       });
     }
     case 'activities':
