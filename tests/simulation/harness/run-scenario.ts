@@ -123,6 +123,7 @@ export async function runScenario(env: SimEnvironment, scenario: Scenario): Prom
     await syncAll(); // everyone starts with the organization's reference data
     for (const [index, step] of scenario.steps.entries()) {
       try {
+        if (process.env.SIM_VERBOSE === '1') console.log(`run ${run} step ${index}: ${JSON.stringify(step)}`);
         await executeStep(ctx, step, index);
       } catch (error) {
         violations.push(
