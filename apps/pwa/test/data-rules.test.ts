@@ -68,7 +68,10 @@ describe('medication schedule', () => {
 describe('carpool seats', () => {
   const offer = { id: 1, total_seats_available: 2, trip_direction: 'both' };
   it('counts riders per leg and refuses one more than the seats on any leg', () => {
-    const riders = [{ id: 1, trip_direction: 'both' }, { id: 2, trip_direction: 'to_activity' }];
+    const riders = [
+      { id: 1, trip_direction: 'both' },
+      { id: 2, trip_direction: 'to_activity' },
+    ];
     expect(seatsUsed(riders)).toEqual({ to_activity: 2, from_activity: 1 });
     expect(canAssign(offer, riders, 'from_activity')).toBe(true);
     expect(canAssign(offer, riders, 'to_activity')).toBe(false);

@@ -1,4 +1,5 @@
 import type { OfflineStore, SyncStatus } from '@wampums/client';
+import type { StoreName } from '@wampums/schema';
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { AppSession } from './session';
@@ -20,17 +21,30 @@ export function useApp(): AppContextValue {
 }
 
 /**
- * A live query of the offline store: re-runs when a store it read changes here, in another tab or
- * in the service worker. `undefined` until the first answer.
+ * A live query of the offline store: re-runs when one of the `watch` stores changes here, in
+ * another tab or in the service worker. `undefined` until the first answer.
+ *
+ * Counting each watched store first makes the live query observe the whole store: a query whose
+ * first IndexedDB read comes after an `await` of something else would otherwise not be tracked
+ * by Dexie's `liveQuery`, and the screen would miss its own writes.
  */
-export function useLive<T>(fn: (store: OfflineStore) => Promise<T>, deps: readonly unknown[]): T | undefined {
+export function useLive<T>(
+  watch: readonly StoreName[],
+  fn: (store: OfflineStore) => Promise<T>,
+  deps: readonly unknown[],
+): T | undefined {
   const { store } = useApp();
   const [value, setValue] = useState<T | undefined>(undefined);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists what `fn` reads
+  const watched = watch.join(',');
   useEffect(
     () =>
-      store.live(() => fn(store)).subscribe(setValue, (error) => console.error('live query failed', error)),
-    [store, ...deps],
+      store
+        .live(async () => {
+          await Promise.all(watched.split(',').map((name) => store.db.table(name).count()));
+          return fn(store);
+        })
+        .subscribe(setValue, (error) => console.error('live query failed', error)),
+    [store, watched, ...deps],
   );
   return value;
 }

@@ -6,7 +6,7 @@ import { Empty, Screen } from '../ui/screen';
 /** Activities, upcoming first, then past ones. */
 export function ActivitiesScreen() {
   const { t } = useI18n();
-  const activities = useLive((s) => s.query('activities'), []);
+  const activities = useLive(['activities'], (s) => s.query('activities'), []);
   if (!activities) return null;
   const today = localDate();
   const upcoming = activities

@@ -17,6 +17,7 @@ import { Empty, Screen } from '../ui/screen';
 export function ActivityScreen(props: { id: string }) {
   const { t } = useI18n();
   const data = useLive(
+    ['activities', 'carpool_offers', 'carpool_assignments', 'groups', 'participants'],
     async (s) => {
       const activity = await s.get('activities', props.id);
       if (!activity) return { activity, offers: [], assignments: [], roster: await readRoster(s) };

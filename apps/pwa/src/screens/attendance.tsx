@@ -20,6 +20,7 @@ export function AttendanceScreen() {
   const [groupId, setGroupId] = useState<number | string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const data = useLive(
+    ['groups', 'participants', 'attendance'],
     async (s) => {
       const [roster, records] = await Promise.all([readRoster(s), s.query('attendance', { date })]);
       return { roster, byParticipant: new Map(records.map((r) => [String(r.participant_id), r])) };

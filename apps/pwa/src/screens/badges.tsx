@@ -30,15 +30,19 @@ export function BadgesScreen() {
   const [level, setLevel] = useState(1);
   const [description, setDescription] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const data = useLive(async (s) => {
-    const [roster, templates, progress] = await Promise.all([
-      readRoster(s),
-      s.query('badge_templates'),
-      s.query('badge_progress'),
-    ]);
-    templates.sort((a, b) => String(a.name).localeCompare(String(b.name)));
-    return { roster, templates, progress };
-  }, []);
+  const data = useLive(
+    ['groups', 'participants', 'badge_templates', 'badge_progress'],
+    async (s) => {
+      const [roster, templates, progress] = await Promise.all([
+        readRoster(s),
+        s.query('badge_templates'),
+        s.query('badge_progress'),
+      ]);
+      templates.sort((a, b) => String(a.name).localeCompare(String(b.name)));
+      return { roster, templates, progress };
+    },
+    [],
+  );
   if (!data) return null;
   const names = new Map(data.roster.participants.map((p) => [String(p.id), fullName(p)]));
   const templateNames = new Map(data.templates.map((b) => [String(b.id), String(b.name)]));

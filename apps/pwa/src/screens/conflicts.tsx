@@ -11,7 +11,7 @@ import { Empty, Screen } from '../ui/screen';
 /** Conflicts left for a person (medication requirements): both versions side by side, and a choice. */
 export function ConflictsScreen() {
   const { t } = useI18n();
-  const conflicts = useLive((s) => s.conflicts.list(), []);
+  const conflicts = useLive(['_conflicts'], (s) => s.conflicts.list(), []);
   if (!conflicts) return null;
   return (
     <Screen title={t('conflicts.title')}>
@@ -32,6 +32,7 @@ function ConflictCard(props: { conflict: ConflictRecord }) {
   const participantId =
     c.serverVersion?.participant_id ?? c.localVersion?.participant_id ?? c.baseVersion?.participant_id;
   const who = useLive(
+    ['participants'],
     async (s) => (participantId === undefined ? undefined : s.get('participants', participantId as number)),
     [String(participantId)],
   );

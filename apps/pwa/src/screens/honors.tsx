@@ -18,24 +18,32 @@ export function HonorsScreen() {
   const [reason, setReason] = useState('');
   const [date, setDate] = useState(localDate);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const data = useLive(async (s) => {
-    const [roster, points, honors] = await Promise.all([readRoster(s), s.query('points'), s.query('honors')]);
-    honors.sort(
-      (a, b) =>
-        String(b.date).localeCompare(String(a.date)) ||
-        String(b.created_at).localeCompare(String(a.created_at)),
-    );
-    const pending = new Set(pendingHonors(honors, points).map((h) => String(h.id)));
-    const pointsOfHonor = new Map(points.map((p) => [String(p.honor_id), Number(p.value)]));
-    return {
-      roster,
-      honors: honors.slice(0, 30),
-      pending,
-      pointsOfHonor,
-      each: honorValue(points),
-      totals: pointTotals(roster.participants, points, honors),
-    };
-  }, []);
+  const data = useLive(
+    ['groups', 'participants', 'points', 'honors'],
+    async (s) => {
+      const [roster, points, honors] = await Promise.all([
+        readRoster(s),
+        s.query('points'),
+        s.query('honors'),
+      ]);
+      honors.sort(
+        (a, b) =>
+          String(b.date).localeCompare(String(a.date)) ||
+          String(b.created_at).localeCompare(String(a.created_at)),
+      );
+      const pending = new Set(pendingHonors(honors, points).map((h) => String(h.id)));
+      const pointsOfHonor = new Map(points.map((p) => [String(p.honor_id), Number(p.value)]));
+      return {
+        roster,
+        honors: honors.slice(0, 30),
+        pending,
+        pointsOfHonor,
+        each: honorValue(points),
+        totals: pointTotals(roster.participants, points, honors),
+      };
+    },
+    [],
+  );
   if (!data) return null;
   const names = new Map(data.roster.participants.map((p) => [String(p.id), fullName(p)]));
 

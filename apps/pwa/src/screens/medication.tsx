@@ -15,6 +15,7 @@ export function MedicationScreen() {
   const { t } = useI18n();
   const [day, setDay] = useState(localDate);
   const data = useLive(
+    ['groups', 'participants', 'medication_requirements', 'medication_distributions'],
     async (s) => {
       const [roster, requirements, distributions] = await Promise.all([
         readRoster(s),

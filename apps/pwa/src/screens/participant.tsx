@@ -52,6 +52,7 @@ export function ParticipantScreen(props: { id: string }) {
   const { t } = useI18n();
   const isNew = props.id === 'new';
   const data = useLive(
+    ['groups', 'participants', 'points', 'honors'],
     async (s) => {
       const [roster, current, points, honors] = await Promise.all([
         readRoster(s),

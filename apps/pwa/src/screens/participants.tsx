@@ -11,14 +11,18 @@ import { Empty, Screen } from '../ui/screen';
 export function ParticipantsScreen() {
   const { t } = useI18n();
   const [search, setSearch] = useState('');
-  const data = useLive(async (store) => {
-    const [roster, points, honors] = await Promise.all([
-      readRoster(store),
-      store.query('points'),
-      store.query('honors'),
-    ]);
-    return { roster, totals: pointTotals(roster.participants, points, honors) };
-  }, []);
+  const data = useLive(
+    ['groups', 'participants', 'points', 'honors'],
+    async (store) => {
+      const [roster, points, honors] = await Promise.all([
+        readRoster(store),
+        store.query('points'),
+        store.query('honors'),
+      ]);
+      return { roster, totals: pointTotals(roster.participants, points, honors) };
+    },
+    [],
+  );
   const sections = useMemo(() => {
     if (!data) return [];
     const needle = foldText(search.trim());

@@ -63,6 +63,7 @@ export function RequirementScreen(props: { id: string }) {
   const { t } = useI18n();
   const isNew = props.id === 'new';
   const data = useLive(
+    ['groups', 'participants', 'medication_requirements'],
     async (s) => ({
       roster: await readRoster(s),
       current: isNew ? undefined : await s.get('medication_requirements', props.id),

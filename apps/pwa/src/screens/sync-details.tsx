@@ -16,14 +16,18 @@ export function SyncDetailsScreen() {
   const { store } = useApp();
   const { t } = useI18n();
   const status = useSyncStatus(store);
-  const data = useLive(async (s) => {
-    const [outbox, idMap, conflicts] = await Promise.all([
-      s.outbox.list({ status: ['pending', 'in_progress', 'failed', 'conflict', 'synced'] }),
-      s.db._idMap.toArray(),
-      s.conflicts.list({ all: true }),
-    ]);
-    return { outbox: outbox.reverse().slice(0, 200), idMap: idMap.reverse().slice(0, 200), conflicts };
-  }, []);
+  const data = useLive(
+    ['_outbox', '_idMap', '_conflicts'],
+    async (s) => {
+      const [outbox, idMap, conflicts] = await Promise.all([
+        s.outbox.list({ status: ['pending', 'in_progress', 'failed', 'conflict', 'synced'] }),
+        s.db._idMap.toArray(),
+        s.conflicts.list({ all: true }),
+      ]);
+      return { outbox: outbox.reverse().slice(0, 200), idMap: idMap.reverse().slice(0, 200), conflicts };
+    },
+    [],
+  );
   const [storage, setStorage] = useState<StorageEstimate | null>(null);
   useEffect(() => {
     navigator.storage?.estimate?.().then(setStorage, () => undefined);

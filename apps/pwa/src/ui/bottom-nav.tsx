@@ -2,7 +2,7 @@ import type { MessageKey } from '../i18n/fr';
 import { useI18n } from '../i18n/i18n-context';
 
 const ITEMS: { route: string; label: MessageKey; icon: string; also: string[] }[] = [
-  { route: 'participants', label: 'nav.participants', icon: '👥', also: [''] },
+  { route: 'participants', label: 'nav.participants', icon: '☺', also: [''] },
   { route: 'attendance', label: 'nav.attendance', icon: '✓', also: [] },
   { route: 'honors', label: 'nav.honors', icon: '★', also: [] },
   { route: 'medication', label: 'nav.medication', icon: '✚', also: [] },

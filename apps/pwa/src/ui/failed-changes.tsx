@@ -7,7 +7,7 @@ import { entityLabel, operationLabel } from './labels';
 /** Changes the server refused or the network lost, each with its reason and a retry button. */
 export function FailedChanges() {
   const { t } = useI18n();
-  const failed = useLive((store) => store.outbox.list({ status: ['failed'] }), []);
+  const failed = useLive(['_outbox'], (store) => store.outbox.list({ status: ['failed'] }), []);
   const retry = useRetry();
   if (!failed || failed.length === 0) return null;
   return (

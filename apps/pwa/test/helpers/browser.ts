@@ -73,9 +73,9 @@ export async function waitForSynced(page: Page, timeout = 30_000): Promise<void>
   );
 }
 
-/** The number of changes waiting, as the status bar shows it. */
-export async function pendingCount(page: Page): Promise<number> {
-  return Number(await page.getAttribute('[data-testid=pending-count]', 'data-count'));
+/** Waits until the status bar shows `count` changes waiting. */
+export async function waitForPending(page: Page, count: number): Promise<void> {
+  await page.locator(`[data-testid=pending-count][data-count="${count}"]`).waitFor({ timeout: 10_000 });
 }
 
 /** Clicks "sync now" once it can run, then waits for the outbox to be empty. */
