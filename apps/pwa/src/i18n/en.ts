@@ -98,6 +98,7 @@ export const en: Record<MessageKey, string> = {
   'medication.notFound': 'Medication not found',
   'medication.given': 'Given',
   'medication.missed': 'Missed',
+  'medication.change': 'Change',
 
   'conflicts.title': 'Conflicts',
   'conflicts.hint': 'Two people changed the same record. Compare both versions and choose the one to keep.',

@@ -100,6 +100,7 @@ export const fr = {
   'medication.notFound': 'Médicament introuvable',
   'medication.given': 'Donné',
   'medication.missed': 'Manqué',
+  'medication.change': 'Modifier',
 
   'conflicts.title': 'Conflits',
   'conflicts.hint':

@@ -90,6 +90,7 @@ function DoseRow(props: { dose: ScheduledDose; day: string; name: string }) {
   const [witness, setWitness] = useState(String(distribution?.witness_name ?? ''));
   const [time, setTime] = useState(localTime);
   const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
 
   const mark = async (status: 'given' | 'missed') => {
     setError(null);
@@ -109,6 +110,7 @@ function DoseRow(props: { dose: ScheduledDose; day: string; name: string }) {
           dose_amount: requirement.default_dose_amount ?? null,
           dose_unit: requirement.default_dose_unit ?? null,
         });
+      setEditing(false);
     } catch (e) {
       setError(errorText(t, e));
     }
@@ -130,24 +132,40 @@ function DoseRow(props: { dose: ScheduledDose; day: string; name: string }) {
         </span>
         <span class={`tag tag-${status}`}>{enumLabel(t, 'distribution', status)}</span>
       </div>
-      <div class="dose-form">
-        <label>
-          {t('field.administered_at')}
-          <input type="time" value={time} onInput={(e) => setTime(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t('field.witness_name')}
-          <input value={witness} onInput={(e) => setWitness(e.currentTarget.value)} />
-        </label>
-        <div class="actions">
-          <button type="button" class="primary" onClick={() => void mark('given')}>
-            {t('medication.given')}
-          </button>
-          <button type="button" class="secondary" onClick={() => void mark('missed')}>
-            {t('medication.missed')}
+      {distribution && status !== 'scheduled' && !editing ? (
+        <div class="dose-done">
+          <span class="sub">
+            {distribution.administered_at
+              ? `${localTime(new Date(String(distribution.administered_at)))}`
+              : ''}
+            {distribution.witness_name
+              ? ` · ${t('field.witness_name')} : ${String(distribution.witness_name)}`
+              : ''}
+          </span>
+          <button type="button" class="small secondary" onClick={() => setEditing(true)}>
+            {t('medication.change')}
           </button>
         </div>
-      </div>
+      ) : (
+        <div class="dose-form">
+          <label>
+            {t('field.administered_at')}
+            <input type="time" value={time} onInput={(e) => setTime(e.currentTarget.value)} />
+          </label>
+          <label>
+            {t('field.witness_name')}
+            <input value={witness} onInput={(e) => setWitness(e.currentTarget.value)} />
+          </label>
+          <div class="actions">
+            <button type="button" class="primary" onClick={() => void mark('given')}>
+              {t('medication.given')}
+            </button>
+            <button type="button" class="secondary" onClick={() => void mark('missed')}>
+              {t('medication.missed')}
+            </button>
+          </div>
+        </div>
+      )}
       {error && <p class="alert alert-error">{error}</p>}
     </li>
   );
