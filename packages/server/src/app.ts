@@ -57,8 +57,15 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
     jsonParser(request, body as string, done);
   });
 
+  // Once closing, answers end their keep-alive connection, so shutdown is not held open by an
+  // idle socket of a request that was still running when it began.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+    if (closing) reply.header('Connection', 'close');
     return payload;
   });
 
