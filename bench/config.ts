@@ -24,6 +24,8 @@ export interface BenchConfig {
   pullPageSize: number;
   /** Skip the PWA figure (B6) when set, e.g. for the smoke run when no build is wanted. */
   skipApp: boolean;
+  /** Build the PWA before B6 even when a build is there (the full run does, to time the current code). */
+  buildApp: boolean;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -51,6 +53,7 @@ export function configFromEnv(): BenchConfig {
     pushBatchSize: intFromEnv('BENCH_PUSH_BATCH', 200),
     pullPageSize: intFromEnv('BENCH_PULL_PAGE', 500),
     skipApp: process.env.BENCH_SKIP_APP === '1',
+    buildApp: process.env.BENCH_BUILD_APP !== '0',
   };
 }
 
@@ -69,5 +72,6 @@ export function smokeConfig(): BenchConfig {
     pushBatchSize: 50,
     pullPageSize: 100,
     skipApp: false,
+    buildApp: false,
   };
 }

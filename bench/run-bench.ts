@@ -4,8 +4,10 @@ import { browserVersion, buildBenchPage, launchProfile } from './lib/bench-page'
 import { BenchDatabase } from './lib/database';
 import { type MachineInfo, machineInfo } from './lib/machine';
 import { startPeerEndpoint } from './peer/rxdb-endpoint';
+import { type AppFigures, runApp } from './workloads/app';
 import type { BenchContext } from './workloads/context';
 import { type CampFigures, runCamp } from './workloads/first-sync';
+import { type LoadFigures, runLoad } from './workloads/load';
 import { type PushFigures, runPush } from './workloads/push';
 
 /** Everything one bench run measured, as written to bench/results/latest.json. */
@@ -13,9 +15,12 @@ export interface BenchResults {
   date: string;
   machine: MachineInfo;
   browser: string;
+  postgres: string;
   config: BenchConfig;
   camp: CampFigures;
   push: PushFigures;
+  load: LoadFigures;
+  app: AppFigures | null;
   durationSec: number;
 }
 
@@ -40,16 +45,23 @@ export async function runBench(
     cleanups.unshift(() => peer.close());
     const profile = await launchProfile('main');
     cleanups.unshift(() => profile.close());
+    const version = await db.pool.query<{ server_version: string }>('SHOW server_version');
+    const postgres = version.rows[0]?.server_version.split(' ')[0] ?? 'unknown';
     const ctx: BenchContext = { config, server, db, peer, browser: profile.context, log };
     const camp = await runCamp(ctx);
     const push = await runPush(ctx);
+    const load = await runLoad(ctx);
+    const app = config.skipApp ? null : await runApp(ctx, config.buildApp);
     return {
       date: new Date().toISOString(),
       machine: machineInfo(),
       browser: browserVersion(profile.context),
+      postgres,
       config,
       camp,
       push,
+      load,
+      app,
       durationSec: Math.round((performance.now() - started) / 1000),
     };
   } finally {

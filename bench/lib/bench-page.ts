@@ -50,23 +50,35 @@ export const CHROMIUM_ARGS = [
   '--js-flags=--expose-gc',
 ];
 
-/** A Chromium with a persistent profile in a fresh temporary folder, like a phone's installed browser. */
-export async function launchProfile(
-  name: string,
-): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/** A Chromium with a persistent profile in a temporary folder, like a phone's installed browser. */
+export interface Profile {
+  context: BrowserContext;
+  /** Quits the browser and starts it again on the same profile (service workers and storage kept). */
+  relaunch(): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+export async function launchProfile(name: string): Promise<Profile> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `wampums-bench-${name}-`));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
-  return {
-    context,
+  const launch = () =>
+    chromium.launchPersistentContext(dir, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
+  const profile: Profile = {
+    context: await launch(),
+    async relaunch() {
+      await profile.context.close();
+      profile.context = await launch();
+      return profile.context;
+    },
     async close() {
-      await context.close();
+      await profile.context.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return profile;
 }
 
 /** The browser version string, e.g. "156.0.7535.2". */
