@@ -48,7 +48,11 @@ describe('another organization’s rows: indistinguishable from missing, never c
       expect(carriesRowOfB(list.body, orgB, -1)).toBe(false);
 
       const field = Object.keys(ENTITIES[type].fields)[0] as string;
-      const patch = await api(env.url, `/${type}/${id}`, { method: 'PATCH', token, body: { [field]: target[field] } });
+      const patch = await api(env.url, `/${type}/${id}`, {
+        method: 'PATCH',
+        token,
+        body: { [field]: target[field] },
+      });
       const del = await api(env.url, `/${type}/${id}`, { method: 'DELETE', token });
       const expectedWrite = ENTITIES[type].readOnly ? 405 : 404;
       expect(patch.status).toBe(expectedWrite);
@@ -96,7 +100,9 @@ describe('another organization’s rows: indistinguishable from missing, never c
         payload: { name: 'Intrus', organization_id: orgB },
       }),
     });
-    expect((push.body as { data: { results: { status: string }[] } }).data.results[0]?.status).toBe('rejected');
+    expect((push.body as { data: { results: { status: string }[] } }).data.results[0]?.status).toBe(
+      'rejected',
+    );
   });
 
   const writableKeys = FOREIGN_KEYS.filter((fk) => !ENTITIES[fk.entityType].readOnly);
@@ -107,11 +113,17 @@ describe('another organization’s rows: indistinguishable from missing, never c
       const own = await api(env.url, `/${fk.entityType}?limit=1`, { token: env.leaderA.token });
       const template = (own.body as { data: Record<string, unknown>[] }).data[0] as Record<string, unknown>;
       const payload: Record<string, unknown> = {};
-      for (const name of Object.keys(ENTITIES[fk.entityType].fields)) if (template[name] !== undefined) payload[name] = template[name];
+      for (const name of Object.keys(ENTITIES[fk.entityType].fields))
+        if (template[name] !== undefined) payload[name] = template[name];
       payload[fk.field] = foreign;
-      for (const k of ['date', 'scheduled_for']) if (k in payload) payload[k] = k === 'date' ? '2031-01-01' : '2031-01-01T08:00:00.000Z';
+      for (const k of ['date', 'scheduled_for'])
+        if (k in payload) payload[k] = k === 'date' ? '2031-01-01' : '2031-01-01T08:00:00.000Z';
       if ('level' in payload) payload.level = 3;
-      const rest = await api(env.url, `/${fk.entityType}`, { method: 'POST', token: env.leaderA.token, body: payload });
+      const rest = await api(env.url, `/${fk.entityType}`, {
+        method: 'POST',
+        token: env.leaderA.token,
+        body: payload,
+      });
       expect([400, 404, 409]).toContain(rest.status);
       const tempId = generateTempId();
       const push = await api(env.url, '/sync/push', {
@@ -119,7 +131,9 @@ describe('another organization’s rows: indistinguishable from missing, never c
         token: env.leaderA.token,
         body: pushBody({ entityType: fk.entityType, operation: 'create', entityId: tempId, tempId, payload }),
       });
-      expect((push.body as { data: { results: { status: string }[] } }).data.results[0]?.status).not.toBe('applied');
+      expect((push.body as { data: { results: { status: string }[] } }).data.results[0]?.status).not.toBe(
+        'applied',
+      );
       // Moving one of A's own rows onto B's parent is refused too.
       const moved = await api(env.url, `/${fk.entityType}/${String(template.id)}`, {
         method: 'PATCH',
@@ -132,7 +146,8 @@ describe('another organization’s rows: indistinguishable from missing, never c
 
   it('pull and the live stream carry only the caller’s organization', async () => {
     const pull = await api(env.url, '/sync/pull?limit=1000', { token: env.leaderA.token });
-    const changes = (pull.body as { data: { changes: { entity: { organization_id: number } }[] } }).data.changes;
+    const changes = (pull.body as { data: { changes: { entity: { organization_id: number } }[] } }).data
+      .changes;
     expect(changes.length).toBeGreaterThan(0);
     expect(changes.every((c) => c.entity.organization_id === env.leaderA.user.organizationId)).toBe(true);
   });

@@ -29,8 +29,13 @@ async function forgedTokens(real: string, userId: number, orgId: number): Promis
     'tampered signature': `${header}.${payload}.${signature.slice(0, -4)}AAAA`,
     'signed with another secret': await sign('not-the-server-secret', { ...claims }),
     'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64(otherOrg)}.`,
-    expired: await sign(TEST_JWT_SECRET, { ...claims, sub: String(userId), iat: now - 7200, exp: now - 3600 }),
-    'garbage': 'not-a-token',
+    expired: await sign(TEST_JWT_SECRET, {
+      ...claims,
+      sub: String(userId),
+      iat: now - 7200,
+      exp: now - 3600,
+    }),
+    garbage: 'not-a-token',
     'empty bearer': '',
   };
 }
@@ -50,7 +55,11 @@ const ENDPOINTS: { method: string; path: string; body?: unknown }[] = [
 describe('tokens', () => {
   it('every endpoint answers 401 with a code to forged, expired, missing and alg-none tokens, and changes nothing', async () => {
     const beforeA = await env.dumpA();
-    const tokens = await forgedTokens(env.leaderA.token, env.leaderA.user.id, env.leaderA.user.organizationId);
+    const tokens = await forgedTokens(
+      env.leaderA.token,
+      env.leaderA.user.id,
+      env.leaderA.user.organizationId,
+    );
     for (const [name, token] of Object.entries({ ...tokens, missing: null })) {
       for (const endpoint of ENDPOINTS) {
         const headers: Record<string, string> = token === '' ? { authorization: 'Bearer ' } : {};
@@ -62,16 +71,25 @@ describe('tokens', () => {
         });
         expect(res.status, `${name} ${endpoint.method} ${endpoint.path}`).toBe(401);
         const code = (res.body as { error?: { code?: string } }).error?.code;
-        expect(['unauthorized', 'token_expired'], `${name} ${endpoint.method} ${endpoint.path}`).toContain(code);
+        expect(['unauthorized', 'token_expired'], `${name} ${endpoint.method} ${endpoint.path}`).toContain(
+          code,
+        );
       }
     }
-    const sse = await api(env.url, `/sync/events?access_token=${encodeURIComponent(tokens['alg none'] as string)}`);
+    const sse = await api(
+      env.url,
+      `/sync/events?access_token=${encodeURIComponent(tokens['alg none'] as string)}`,
+    );
     expect(sse.status).toBe(401);
     expect(await env.dumpA()).toBe(beforeA);
   });
 
   it('an expired token says so', async () => {
-    const tokens = await forgedTokens(env.leaderA.token, env.leaderA.user.id, env.leaderA.user.organizationId);
+    const tokens = await forgedTokens(
+      env.leaderA.token,
+      env.leaderA.user.id,
+      env.leaderA.user.organizationId,
+    );
     const res = await api(env.url, '/groups', { token: tokens.expired as string });
     expect((res.body as { error: { code: string } }).error.code).toBe('token_expired');
   });
@@ -91,7 +109,13 @@ describe('viewer', () => {
       await api(env.url, '/sync/push', {
         method: 'POST',
         token,
-        body: pushBody({ entityType: 'groups', operation: 'update', entityId: group.id, tempId: null, payload: { name: 'Vue' } }),
+        body: pushBody({
+          entityType: 'groups',
+          operation: 'update',
+          entityId: group.id,
+          tempId: null,
+          payload: { name: 'Vue' },
+        }),
       }),
     ];
     for (const res of writes.slice(0, 3)) {
@@ -100,7 +124,9 @@ describe('viewer', () => {
     }
     const push = writes[3] as { status: number; body: unknown };
     if (push.status === 200) {
-      expect((push.body as { data: { results: { status: string; error?: { code: string } }[] } }).data.results[0]).toMatchObject({
+      expect(
+        (push.body as { data: { results: { status: string; error?: { code: string } }[] } }).data.results[0],
+      ).toMatchObject({
         status: 'rejected',
         error: { code: 'forbidden' },
       });
