@@ -40,6 +40,8 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
   const options: FastifyServerOptions = {
     logger: { level: ctx.config.logLevel ?? 'info' },
     bodyLimit: ctx.limits.maxBytes,
+    // Node's own request timeout is off under Fastify unless set: a slow body must not hold a socket.
+    requestTimeout: ctx.config.requestTimeoutMs ?? 30_000,
     // Finish in-flight requests on close; idle keep-alive sockets are closed at once.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -55,6 +57,20 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);
     jsonParser(request, body as string, done);
+  });
+
+  // A request body must arrive within the timeout. Node checks its own requestTimeout only every
+  // 30 s, so a body dripping in byte by byte (slow loris) is cut here, on time.
+  const bodyTimeoutMs = ctx.config.requestTimeoutMs ?? 30_000;
+  app.addHook('onRequest', async (request) => {
+    const raw = request.raw;
+    if (raw.complete) return;
+    const timer = setTimeout(() => {
+      if (!raw.complete) raw.socket.destroy();
+    }, bodyTimeoutMs);
+    timer.unref();
+    raw.once('end', () => clearTimeout(timer));
+    raw.once('close', () => clearTimeout(timer));
   });
 
   // Once closing, answers end their keep-alive connection, so shutdown is not held open by an

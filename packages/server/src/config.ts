@@ -24,6 +24,11 @@ export interface ServerConfig {
   logLevel?: string;
   /** Interval of the live channel's heartbeat comment, in ms (default 20 s). */
   heartbeatMs?: number;
+  /**
+   * Time allowed to receive a whole request, in ms (default 30 s): a body trickling in byte by
+   * byte (slow loris) is cut off instead of holding a socket forever.
+   */
+  requestTimeoutMs?: number;
   /** Change-log rows older than this many days are pruned (default 30, never below 14). */
   logRetentionDays?: number;
 }

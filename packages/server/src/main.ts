@@ -47,6 +47,7 @@ function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     pwaDir:
       env.PWA_DIR === '' ? null : resolve(env.PWA_DIR ?? join(import.meta.dirname, '../../../apps/pwa/dist')),
     logLevel: env.LOG_LEVEL || 'info',
+    ...(env.REQUEST_TIMEOUT_MS ? { requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS) } : {}),
   };
 }
 

@@ -77,6 +77,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       seedDemo: options.seedDemo ?? true,
       jwtSecret: options.jwtSecret ?? TEST_JWT_SECRET,
       rateLimit: options.rateLimit ?? false,
+      // Short, so that tests of slow bodies do not wait half a minute.
+      requestTimeoutMs: 8_000,
       ...(options.limits ? { limits: options.limits } : {}),
       pwaDir: options.pwaDir ?? null,
       logLevel: process.env.LOG_LEVEL ?? 'silent',
