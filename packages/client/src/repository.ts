@@ -45,7 +45,7 @@ export class Repository {
     const { db, clock } = this.ctx;
     const user = this.ctx.user();
     const record = await this.ctx.withQuota(() =>
-      db.transaction('rw', db.tables, async () => {
+      db.transaction('rw', this.scope(type), async () => {
         const payload = applyCreateDefaults(
           type,
           await this.resolveRefs(type, parsed.data),
@@ -76,7 +76,7 @@ export class Repository {
     if (!parsed.success) throw validationError(type, parsed.error.issues);
     const { db, clock } = this.ctx;
     const record = await this.ctx.withQuota(() =>
-      db.transaction('rw', db.tables, async () => {
+      db.transaction('rw', this.scope(type), async () => {
         const key = await this.resolveId(type, id);
         const current = await db.entity(type).get(key);
         if (!current) throw new OfflineStoreError('not_found', `${type} ${String(id)} does not exist`);
@@ -163,6 +163,21 @@ export class Repository {
     if (options.offset) collection = collection.offset(options.offset);
     if (options.limit !== undefined) collection = collection.limit(options.limit);
     return collection.toArray();
+  }
+
+  /**
+   * The stores a create or update touches: the record's, its parents' (to check temp ids), the
+   * outbox and the id map. Fewer stores per transaction keep writes fast on the hot path.
+   */
+  private scope(type: EntityType) {
+    const { db } = this.ctx;
+    const names = new Set<string>([
+      type,
+      ...foreignKeysOf(type).map((fk) => fk.references),
+      '_outbox',
+      '_idMap',
+    ]);
+    return [...names].map((name) => db.table(name));
   }
 
   /** A temp id the record no longer has resolves through `_idMap`; numeric strings become ids. */

@@ -1,18 +1,22 @@
+import { startTestServer, type TestServer } from '@wampums/server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, startPageServer } from './harness';
 
+let api: TestServer;
 let pages: Awaited<ReturnType<typeof startPageServer>>;
 const browser = new Browser();
 
 beforeAll(async () => {
-  pages = await startPageServer();
+  api = await startTestServer({ backend: 'pglite' });
+  pages = await startPageServer(api.url);
   await browser.launch();
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   await browser.dispose();
   await pages?.close();
+  await api?.close();
 });
 
 /** Opens the offline store in a page, with no server behind it (these tests never sync). */
@@ -187,5 +191,42 @@ describe('in Chromium', () => {
       outboxAfter: 2,
     });
     await fresh.dispose();
+  }, 60_000);
+
+  it('a service worker syncs the outbox the page wrote (one database, one outbox)', async () => {
+    const token = await api.login('leader@pack-a.test');
+    const page = await browser.page(pages.url);
+    const result = await page.evaluate(async (accessToken) => {
+      const store = await window.client.openOfflineStore({
+        baseUrl: location.origin,
+        getToken: async () => accessToken,
+        dbName: 'sw-shared',
+        autoSync: false,
+        eventSource: null,
+      });
+      const group = await store.create('groups', { name: 'Synced by the worker' });
+      const registration = await navigator.serviceWorker.register('/sw.ts', { type: 'module' });
+      await navigator.serviceWorker.ready;
+      const worker = registration.active;
+      if (!worker) throw new Error('no active worker');
+      const answer = await new Promise<{ report: Record<string, unknown>; context: string }>((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event) => resolve(event.data);
+        worker.postMessage({ baseUrl: location.origin, token: accessToken }, [channel.port2]);
+      });
+      const after = await store.get('groups', group.id);
+      const outbox = await store.outbox.list();
+      await store.close();
+      return { answer, tempId: group.id, serverId: after?.id, outbox: outbox.length };
+    }, token);
+    expect(result.answer.context).toBe('worker');
+    expect(result.answer.report).toMatchObject({ pushed: 1, failed: 0, error: null });
+    expect(typeof result.serverId).toBe('number');
+    expect(result.outbox).toBe(0);
+    const res = await fetch(`${api.apiUrl}/groups/${result.serverId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(((await res.json()) as { data: { name: string } }).data.name).toBe('Synced by the worker');
+    await page.close();
   }, 60_000);
 });

@@ -19,13 +19,22 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Serves the test page (the client from source) with Vite. */
-export async function startPageServer(): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Serves the test page and service worker (the client from source) with Vite. With `apiTarget`,
+ * `/api` is proxied to that server, so that page and worker reach it on their own origin.
+ */
+export async function startPageServer(apiTarget?: string): Promise<{ url: string; close(): Promise<void> }> {
   const server: ViteDevServer = await createServer({
     root: here,
     configFile: false,
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, fs: { allow: [repoRoot] }, hmr: false },
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      fs: { allow: [repoRoot] },
+      hmr: false,
+      ...(apiTarget ? { proxy: { '/api': { target: apiTarget, changeOrigin: true } } } : {}),
+    },
     // Pre-bundled up front, so that the page never reloads while a test drives it.
     optimizeDeps: { entries: [join(here, 'main.ts')], include: ['dexie', 'zod'] },
     cacheDir: join(tmpdir(), 'wampums-client-vite'),
