@@ -67,6 +67,7 @@ export async function openOfflineStore(
       getToken: options.getToken,
       clock,
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     });
   const lockLeaseMs = options.lockLeaseMs ?? 60_000;
   const lock =

@@ -34,6 +34,8 @@ export interface HttpTransportOptions {
   getToken: () => Promise<string | null>;
   fetch?: typeof globalThis.fetch;
   clock: Clock;
+  /** A request unanswered after this long fails as a network error, ms (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 /** The full URL of an API path, e.g. `apiUrl('http://h:3000', '/sync/pull')`. */
@@ -77,6 +79,29 @@ export class HttpTransport implements Transport {
     const token = await this.options.getToken();
     if (!token) throw new OfflineStoreError('unauthorized', 'signed out: no access token', { token: null });
     this.requests += 1;
+    // A hung request must not hold the sync lock forever: it is aborted after a timeout.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(init.signal?.reason);
+    init.signal?.addEventListener('abort', onAbort);
+    const timer = this.options.clock.setTimeout(
+      () => controller.abort(new Error('request timed out')),
+      this.options.requestTimeoutMs ?? 30_000,
+    );
+    try {
+      return await this.send(path, schema, init, token, controller.signal);
+    } finally {
+      this.options.clock.clearTimeout(timer);
+      init.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async send<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    init: { method: string; body?: unknown },
+    token: string,
+    signal: AbortSignal,
+  ): Promise<z.infer<S>> {
     let response: Response;
     try {
       response = await this.fetchFn(apiUrl(this.options.baseUrl, path), {
@@ -88,7 +113,7 @@ export class HttpTransport implements Transport {
           ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-        ...(init.signal ? { signal: init.signal } : {}),
+        signal,
       });
     } catch (cause) {
       throw new OfflineStoreError('network_error', `network error: ${errorMessage(cause)}`, { cause });

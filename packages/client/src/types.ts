@@ -46,6 +46,8 @@ export interface OfflineStoreOptions extends IndexedDBDependencies {
   syncedRetentionMs?: number;
   /** Backoff of failed network attempts: first delay and cap, ms (default 1 s and 5 min). */
   backoff?: { baseMs?: number; maxMs?: number };
+  /** A request unanswered after this long fails as a network error, ms (default 30 s). */
+  requestTimeoutMs?: number;
   /** How long one sync may hold the cross-context lock before it is considered frozen, ms (default 60 s). */
   lockLeaseMs?: number;
   /** The Cache Storage of API responses to purge when storage is full (default `globalThis.caches`). */
