@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   createServer,
   request as httpRequest,
@@ -6,6 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { generateTempId } from '@wampums/schema';
 import { sleep } from './sleep';
 
 /**
@@ -27,7 +29,13 @@ export type ProxyFault =
   /** The answer comes after the device has given up waiting (its fetch timeout). */
   | { kind: 'timeout'; ms: number }
   /** The server process is killed with SIGKILL `afterMs` after the request reached it. */
-  | { kind: 'server-kill'; afterMs: number };
+  | { kind: 'server-kill'; afterMs: number }
+  /**
+   * Sabotage, not a network fault: the push is delivered, then delivered again with new
+   * correlation and temp ids, as a broken client re-sending its creates as new changes would. Only the
+   * oracle self-test uses it, to prove the duplicate check catches it.
+   */
+  | { kind: 'forged-duplicate' };
 
 export type FaultKind =
   | 'drop-request'
@@ -41,7 +49,8 @@ export type FaultKind =
   | 'http-502-after-commit'
   | 'slow'
   | 'timeout'
-  | 'server-kill';
+  | 'server-kill'
+  | 'forged-duplicate';
 
 /** The figure a fault counts under. */
 export function faultKindOf(fault: ProxyFault): FaultKind | null {
@@ -53,6 +62,7 @@ export function faultKindOf(fault: ProxyFault): FaultKind | null {
     case 'slow':
     case 'timeout':
     case 'server-kill':
+    case 'forged-duplicate':
       return fault.kind;
     case 'duplicate':
       return fault.concurrent ? 'duplicate-concurrent' : 'duplicate-sequential';
@@ -68,7 +78,8 @@ const ERROR_CODES: Record<number, string> = {
   429: 'rate_limited',
 };
 
-interface Forwarded {
+/** An answer as the proxy received it. */
+export interface Forwarded {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
@@ -79,6 +90,15 @@ export interface FaultProxyOptions {
   target: () => string;
   /** Kills the server (SIGKILL); the caller restarts it before the next step. */
   killServer: () => Promise<void>;
+  /** Called with every request the server answered (debugging a failing seed). */
+  trace?: (exchange: {
+    device: string;
+    method: string;
+    path: string;
+    fault: ProxyFault;
+    body: Buffer;
+    answer: Forwarded;
+  }) => void;
 }
 
 /**
@@ -155,7 +175,11 @@ export class FaultProxy {
     const body = await readBody(req);
     const fault = this.queues.get(device)?.shift() ?? { kind: 'pass' };
     this.count(fault);
-    const forward = () => this.forward(req, path, body);
+    const forward = async (sent = body) => {
+      const answer = await this.forward(req, path, sent);
+      this.options.trace?.({ device, method: req.method ?? 'GET', path, fault, body, answer });
+      return answer;
+    };
     switch (fault.kind) {
       case 'pass':
         return reply(res, await forward());
@@ -184,6 +208,11 @@ export class FaultProxy {
         if (!res.destroyed) reply(res, answer);
         return;
       }
+      case 'forged-duplicate': {
+        const first = await forward();
+        await forward(forgedCopy(body));
+        return reply(res, first);
+      }
       case 'server-kill': {
         const answer = forward();
         const kill = sleep(fault.afterMs).then(() => this.options.killServer());
@@ -209,6 +238,28 @@ export class FaultProxy {
       upstream.on('error', () => resolve(errorAnswer(502)));
       upstream.end(body);
     });
+  }
+}
+
+/**
+ * The same push as a broken client would re-send it: every change under a fresh correlation id,
+ * every create under a fresh temp id (references to it follow). Other bodies pass unchanged.
+ */
+function forgedCopy(body: Buffer): Buffer {
+  let text = body.toString();
+  try {
+    const push = JSON.parse(text) as { changes?: { operation: string; tempId?: string | null }[] };
+    if (!Array.isArray(push.changes)) return body;
+    for (const change of push.changes) {
+      if (change.operation === 'create' && change.tempId) {
+        text = text.split(JSON.stringify(change.tempId)).join(JSON.stringify(generateTempId()));
+      }
+    }
+    const forged = JSON.parse(text) as { changes: { correlationId: string }[] };
+    for (const change of forged.changes) change.correlationId = randomUUID();
+    return Buffer.from(JSON.stringify(forged));
+  } catch {
+    return body;
   }
 }
 

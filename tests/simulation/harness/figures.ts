@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The figures of one simulation (all runs of one `fc.assert`, shrinking included). */
@@ -75,4 +76,18 @@ export function reportFigures(figures: SimulationFigures): void {
       `  reproduce: ${figures.command}`,
     ].join('\n'),
   );
+}
+
+/**
+ * Saves a failing scenario (with its seed and violations) to `results/failure-<backend>-<seed>.json`
+ * and returns the path, for `SIM_REPLAY=<path>`.
+ */
+export function saveFailure(
+  backend: string,
+  failure: { seed: number; scenario: unknown; violations: string[] },
+): string {
+  mkdirSync(RESULTS, { recursive: true });
+  const file = `${RESULTS}failure-${backend}-${failure.seed}.json`;
+  writeFileSync(file, `${JSON.stringify(failure, null, 2)}\n`);
+  return relative(process.cwd(), file);
 }

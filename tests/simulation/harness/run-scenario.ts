@@ -17,6 +17,7 @@ import {
 import { type LocalState, readLocalState } from './local-state';
 import { markerOf } from './markers';
 import { Oracle } from './oracle';
+import { seededRandom } from './sim-config';
 import { SimDevice } from './sim-device';
 import type { Scenario } from './steps';
 
@@ -33,13 +34,23 @@ export interface SimEnvironment {
   backend: SimBackend;
   proxy: FaultProxy;
   fetchTimeoutMs: number;
-  /** Makes a seeded random source for a run. */
-  random: (run: number) => () => number;
+}
+
+/** Ways to break a run on purpose: the self-test proves that the invariants then fail. */
+export interface RunOptions {
+  /** End with a tour of the fault kinds the run has not met (default true). */
+  tour?: boolean;
+  /** Runs after the final sync, just before the last checks read the server and the devices. */
+  beforeFinalChecks?: (devices: SimDevice[]) => Promise<void>;
 }
 
 /** Starts the proxy in front of a backend; `server-kill` faults kill the backend's process. */
 export async function startProxy(backend: SimBackend): Promise<FaultProxy> {
-  const proxy = new FaultProxy({ target: () => backend.url, killServer: () => backend.kill() });
+  const proxy = new FaultProxy({
+    target: () => backend.url,
+    killServer: () => backend.kill(),
+    ...(process.env.SIM_TRACE === '1' ? { trace: printExchange } : {}),
+  });
   await proxy.start();
   return proxy;
 }
@@ -63,10 +74,57 @@ function tourFaults(env: SimEnvironment): { kind: FaultKind; fault: ProxyFault }
   return tour;
 }
 
+/** SIM_TRACE=1: one line per request the server answered (what was sent, what came back). */
+function printExchange(x: Parameters<NonNullable<ConstructorParameters<typeof FaultProxy>[0]['trace']>>[0]) {
+  const parse = (b: Buffer): Record<string, unknown> => {
+    try {
+      return JSON.parse(b.toString()) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  };
+  const sent = parse(x.body) as {
+    changes?: { entityType: string; operation: string; entityId: unknown; correlationId: string }[];
+  };
+  const got = parse(x.answer.body) as {
+    data?: {
+      results?: { status: string; serverId?: number }[];
+      changes?: { entityType: string; op: string; id: number }[];
+      cursor?: string;
+    };
+  };
+  const what = x.path.startsWith('/api/v1/sync/push')
+    ? (sent.changes ?? [])
+        .map((c, i) => {
+          const r = got.data?.results?.[i];
+          return `${c.operation} ${c.entityType} ${String(c.entityId)} [${c.correlationId.slice(0, 8)}] -> ${r?.status ?? '?'} ${r?.serverId ?? ''}`;
+        })
+        .join('; ')
+    : `${(got.data?.changes ?? []).map((c) => `${c.op} ${c.entityType} ${c.id}`).join(', ')} cursor=${got.data?.cursor ?? ''}`;
+  console.log(`  [${x.device}] ${x.method} ${x.path} fault=${x.fault.kind} -> ${x.answer.status}: ${what}`);
+}
+
+/** SIM_VERBOSE=1 on failure: a device's outbox, id map and sync meta, to follow each change. */
+async function printDevice(i: number, device: SimDevice): Promise<void> {
+  const db = device.store.db;
+  console.log(`device ${i} (${device.key}) sync meta: ${JSON.stringify(await db._syncMeta.toArray())}`);
+  for (const e of await db._outbox.toArray()) {
+    console.log(
+      `  outbox #${e.localId} ${e.operation} ${e.entityType} ${String(e.entityId)} temp=${e.tempId ?? ''} [${e.correlationId.slice(0, 8)}] ${e.status} error=${JSON.stringify(e.lastError ?? null)} answer=${e.serverResponse?.status ?? ''}`,
+    );
+  }
+  for (const m of await db._idMap.toArray())
+    console.log(`  idmap ${m.entityType} ${m.tempId} -> ${m.serverId}`);
+}
+
 let runCounter = 0;
 
 /** Runs one generated scenario end to end and checks every invariant. */
-export async function runScenario(env: SimEnvironment, scenario: Scenario): Promise<RunResult> {
+export async function runScenario(
+  env: SimEnvironment,
+  scenario: Scenario,
+  options: RunOptions = {},
+): Promise<RunResult> {
   const run = ++runCounter;
   const tag = `R${run}${Math.random().toString(36).slice(2, 6)}`;
   const { backend, proxy } = env;
@@ -81,7 +139,7 @@ export async function runScenario(env: SimEnvironment, scenario: Scenario): Prom
   });
   const emails = [fixture.emails.admin, ...fixture.emails.leaders];
   const admin = await login(backend.url, fixture.emails.admin);
-  const random = env.random(run);
+  const random = seededRandom(scenario.jitterSeed);
   const devices: SimDevice[] = [];
   for (const [i, spec] of scenario.devices.entries()) {
     const session = await login(backend.url, emails[i % emails.length] as string);
@@ -138,7 +196,7 @@ export async function runScenario(env: SimEnvironment, scenario: Scenario): Prom
     const first = devices[0] as SimDevice;
     first.connectivity.set(true);
     for (const { kind, fault } of tourFaults(env)) {
-      if (met(kind) || violations.length > 0) continue;
+      if (options.tour === false || met(kind) || violations.length > 0) continue;
       await executeStep(
         ctx,
         { t: 'create', d: 0, entity: 'groups', pick: 0, pick2: 0, variant: 1 },
@@ -151,7 +209,7 @@ export async function runScenario(env: SimEnvironment, scenario: Scenario): Prom
       );
       counters.set('tour-faults', (counters.get('tour-faults') ?? 0) + 1);
     }
-    if (!counters.get('fault:client-crash') && violations.length === 0) {
+    if (options.tour !== false && !counters.get('fault:client-crash') && violations.length === 0) {
       await executeStep(ctx, { t: 'family', d: 0, variant: 2 }, 30_000);
       await executeStep(ctx, { t: 'sync', d: 0, faults: [], crashAtWrite: 2, ignoreBackoff: true }, 30_001);
     }
@@ -205,6 +263,7 @@ export async function runScenario(env: SimEnvironment, scenario: Scenario): Prom
         );
       }
     }
+    await options.beforeFinalChecks?.(devices);
     snapshot = await pullSnapshot(backend.url, admin.token);
     locals = await Promise.all(devices.map(readLocalState));
     byMarker = indexByMarker(snapshot, tag);
@@ -216,6 +275,9 @@ export async function runScenario(env: SimEnvironment, scenario: Scenario): Prom
       ...checkMedication(oracle, byMarker, locals, true),
       ...checkApprovedBadges(oracle, approvedSeen, byMarker),
     );
+    if (violations.length > 0 && process.env.SIM_VERBOSE === '1') {
+      for (const [i, device] of devices.entries()) await printDevice(i, device);
+    }
   } finally {
     proxy.clear();
     for (const device of devices) await device.close().catch(() => undefined);

@@ -152,5 +152,6 @@ export function scenarioArbitrary(options: ArbitraryOptions): fc.Arbitrary<Scena
       { minLength: options.devices, maxLength: options.devices },
     ),
     steps: fc.array(step, { minLength: options.minSteps, maxLength: options.maxSteps }),
+    jitterSeed: fc.nat(),
   });
 }

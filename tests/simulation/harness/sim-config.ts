@@ -1,7 +1,9 @@
 /**
  * Sizes of the simulation. `npm test` runs the bounded profile; `npm run soak` runs the soak
  * profile (SIM_PROFILE=soak) for SOAK_MINUTES at SIM_SCALE times the steps per run.
- * SIM_SEED replays a seed; SIM_RUNS overrides the number of runs.
+ * SIM_SEED replays a seed (run i of a simulation uses seed + i); SIM_RUNS overrides the number
+ * of runs; SIM_SHRINK_SECONDS bounds the shrinking of a failing run; SIM_NO_SHRINK=1 skips it;
+ * SIM_REPLAY=<file> runs exactly the scenario saved in a failure file.
  */
 export interface SimConfig {
   profile: 'bounded' | 'soak';
@@ -10,6 +12,10 @@ export interface SimConfig {
   /** Stop starting new runs after this long (soak); `null`: run `runs` runs. */
   timeLimitMs: number | null;
   fetchTimeoutMs: number;
+  /** Shrinking of a failing run stops after this long (the smallest failing case so far is reported). */
+  shrinkMs: number;
+  /** A saved failing scenario to run instead of generated ones. */
+  replayFile: string | null;
 }
 
 function numberEnv(name: string, fallback: number): number {
@@ -28,16 +34,26 @@ export function simConfig(): SimConfig {
     scale,
     seed: numberEnv('SIM_SEED', Math.floor(Math.random() * 2 ** 31)),
     timeLimitMs: profile === 'soak' ? numberEnv('SOAK_MINUTES', 10) * 60_000 : null,
-    fetchTimeoutMs: numberEnv('SIM_FETCH_TIMEOUT_MS', 1500),
+    // Short, so that `timeout` faults cost little; still far above a healthy answer (~10 ms).
+    fetchTimeoutMs: numberEnv('SIM_FETCH_TIMEOUT_MS', 800),
+    shrinkMs:
+      process.env.SIM_NO_SHRINK === '1'
+        ? 0
+        : numberEnv('SIM_SHRINK_SECONDS', profile === 'soak' ? 300 : 60) * 1000,
+    replayFile: process.env.SIM_REPLAY || null,
   };
 }
 
-/** How big a run is on each backend. */
+/**
+ * How big a run is on each backend. Few long runs: each run pays a fixed cost (organization,
+ * logins, the fault tour, the final syncs), and long runs reach deeper states (long offline
+ * periods, edits of records created and edited many steps before).
+ */
 export function sizesFor(config: SimConfig, backend: 'postgres' | 'pglite') {
   const base =
     backend === 'postgres'
-      ? { runs: 3, minSteps: 60, maxSteps: 80 }
-      : { runs: 1, minSteps: 30, maxSteps: 40 };
+      ? { runs: 2, minSteps: 250, maxSteps: 300 }
+      : { runs: 1, minSteps: 100, maxSteps: 120 };
   return {
     devices: config.profile === 'soak' ? 4 : 3,
     runs: numberEnv('SIM_RUNS', config.profile === 'soak' ? 1_000_000 : base.runs),

@@ -1,28 +1,40 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { FaultProxy } from '../../support/fault-proxy';
 import type { SimBackend } from './backend';
-import { addInto, reportFigures, type SimulationFigures } from './figures';
-import { runScenario, type SimEnvironment } from './run-scenario';
+import { addInto, reportFigures, type SimulationFigures, saveFailure } from './figures';
+import { type RunOptions, type RunResult, runScenario, type SimEnvironment } from './run-scenario';
 import { scenarioArbitrary } from './scenario-arbitrary';
-import { type SimConfig, seededRandom, sizesFor } from './sim-config';
+import type { SimConfig } from './sim-config';
+import { sizesFor } from './sim-config';
+import type { Scenario } from './steps';
+
+/** A failing run: its seed, the shrunk scenario and what that scenario broke. */
+export interface SimulationFailure {
+  seed: number;
+  run: number;
+  shrinks: number;
+  shrinkRuns: number;
+  shrinkMs: number;
+  scenario: Scenario;
+  violations: string[];
+}
 
 /**
- * Runs the property "every invariant holds after any scenario" with fast-check: a printed
- * seed, and on failure the shrunk scenario and the seed and path that replay it.
+ * Runs the property "every invariant holds after any scenario", one fast-check run per seed
+ * (run i uses seed + i), so that each run replays on its own with `SIM_SEED=<seed> SIM_RUNS=1`.
+ * A failing run is shrunk for at most `config.shrinkMs`; the seed, the shrunk scenario and its
+ * violations are printed, saved to `results/failure-<backend>-<seed>.json` (replay it with
+ * `SIM_REPLAY=<file>`), and thrown.
  */
 export async function simulate(
   config: SimConfig,
   backend: SimBackend,
   proxy: FaultProxy,
+  options: RunOptions = {},
 ): Promise<SimulationFigures> {
   const sizes = sizesFor(config, backend.name);
-  const env: SimEnvironment = {
-    backend,
-    proxy,
-    fetchTimeoutMs: config.fetchTimeoutMs,
-    random: (run) => seededRandom(config.seed + run),
-  };
-  const project = 'simulation';
+  const env: SimEnvironment = { backend, proxy, fetchTimeoutMs: config.fetchTimeoutMs };
   const file = backend.name === 'postgres' ? 'simulation-postgres' : 'simulation-pglite';
   const figures: SimulationFigures = {
     profile: config.profile,
@@ -40,46 +52,50 @@ export async function simulate(
     serverRestartMs: [],
     violations: [],
     passed: false,
-    command: `SIM_PROFILE=${config.profile} SIM_SCALE=${config.scale} SIM_SEED=${config.seed}${config.timeLimitMs ? ` SOAK_MINUTES=${config.timeLimitMs / 60_000}` : ''} npx vitest run --project ${project} ${file}`,
+    command: '',
   };
-  console.log(
-    `simulation ${config.profile} on ${backend.name}: seed ${config.seed} (replay with SIM_SEED=${config.seed})`,
-  );
   const started = Date.now();
-  const property = fc.asyncProperty(
-    scenarioArbitrary({
-      devices: sizes.devices,
-      minSteps: sizes.minSteps,
-      maxSteps: sizes.maxSteps,
-      serverKills: backend.killable,
-      fetchTimeoutMs: config.fetchTimeoutMs,
-    }),
-    async (scenario) => {
-      const result = await runScenario(env, scenario);
-      figures.runs += 1;
-      figures.steps += result.steps;
-      addInto(figures.operations, result.operations);
-      addInto(figures.faults, result.faults);
-      addInto(figures.other, result.other);
-      if (result.violations.length > 0) {
-        figures.violations.push({
-          seed: config.seed,
-          run: figures.runs,
-          messages: result.violations.slice(0, 20),
-        });
-        throw new Error(`invariants violated:\n- ${result.violations.slice(0, 20).join('\n- ')}`);
-      }
-    },
+  const record = (result: RunResult) => {
+    figures.runs += 1;
+    figures.steps += result.steps;
+    addInto(figures.operations, result.operations);
+    addInto(figures.faults, result.faults);
+    addInto(figures.other, result.other);
+  };
+  const replayOf = (seed: number) =>
+    `SIM_PROFILE=${config.profile} SIM_SCALE=${config.scale} SIM_SEED=${seed} SIM_RUNS=1 npx vitest run --project simulation ${file}`;
+  console.log(
+    `simulation ${config.profile} on ${backend.name}: seed ${config.seed} (run i uses seed + i), up to ${sizes.runs} runs of ${sizes.minSteps}-${sizes.maxSteps} steps${config.timeLimitMs ? `, ${config.timeLimitMs / 60_000} min` : ''}`,
   );
+
+  let failure: SimulationFailure | null = null;
   try {
-    await fc.assert(property, {
-      seed: config.seed,
-      numRuns: sizes.runs,
-      ...(config.timeLimitMs ? { interruptAfterTimeLimit: config.timeLimitMs } : {}),
-      // Shrinking replays whole runs: bound it so a failure is reported in reasonable time.
-      ...(process.env.SIM_NO_SHRINK === '1' ? { endOnFailure: true } : {}),
-    });
-    figures.passed = true;
+    if (config.replayFile) {
+      const saved = JSON.parse(readFileSync(config.replayFile, 'utf8')) as {
+        seed: number;
+        scenario: Scenario;
+      };
+      const result = await runScenario(env, saved.scenario, options);
+      record(result);
+      if (result.violations.length > 0) {
+        failure = {
+          seed: saved.seed,
+          run: 1,
+          shrinks: 0,
+          shrinkRuns: 0,
+          shrinkMs: 0,
+          scenario: saved.scenario,
+          violations: result.violations,
+        };
+      }
+    } else {
+      for (let i = 0; i < sizes.runs && !failure; i++) {
+        if (config.timeLimitMs !== null && Date.now() - started >= config.timeLimitMs) break;
+        const seed = (config.seed + i) | 0;
+        console.log(`run ${i + 1}: seed ${seed} (replay: ${replayOf(seed)})`);
+        failure = await runOne(seed, i + 1);
+      }
+    }
   } finally {
     figures.durationMs = Date.now() - started;
     figures.operationsTotal = Object.entries(figures.operations)
@@ -89,7 +105,81 @@ export async function simulate(
       .filter(([k]) => k !== 'clock-skew-device')
       .reduce((sum, [, n]) => sum + n, 0);
     figures.serverRestartMs = backend.restartTimes;
+    figures.passed = failure === null && figures.runs > 0;
+    figures.command = `SIM_PROFILE=${config.profile} SIM_SCALE=${config.scale} SIM_SEED=${config.seed} SIM_RUNS=${figures.runs} npx vitest run --project simulation ${file}`;
+    if (failure) {
+      figures.violations.push({
+        seed: failure.seed,
+        run: failure.run,
+        messages: failure.violations.slice(0, 20),
+      });
+    }
     reportFigures(figures);
   }
+  if (failure) {
+    const saved = saveFailure(backend.name, failure);
+    const report = [
+      `simulation ${config.profile} on ${backend.name} FAILED in run ${failure.run}, seed ${failure.seed}`,
+      `  replay the run:          ${replayOf(failure.seed)} (add SIM_NO_SHRINK=1 to skip shrinking, SIM_VERBOSE=1 SIM_TRACE=1 to follow it)`,
+      `  replay the shrunk case:  SIM_REPLAY=${saved} SIM_VERBOSE=1 npx vitest run --project simulation ${file}`,
+      `  shrunk ${failure.shrinks} times (${failure.shrinkRuns} runs, ${Math.round(failure.shrinkMs / 1000)} s, budget ${Math.round(config.shrinkMs / 1000)} s) to ${failure.scenario.steps.length} steps, device clock skews ${failure.scenario.devices.map((d) => `${d.skewMinutes} min`).join(', ')}, jitter seed ${failure.scenario.jitterSeed}:`,
+      ...failure.scenario.steps.map((step, i) => `    ${i}: ${JSON.stringify(step)}`),
+      '  violations of the shrunk case:',
+      ...failure.violations.slice(0, 20).map((v) => `    - ${v}`),
+    ].join('\n');
+    console.error(report);
+    throw new Error(report);
+  }
   return figures;
+
+  /** One generated run; on failure, shrinks it within the budget. */
+  async function runOne(seed: number, run: number): Promise<SimulationFailure | null> {
+    let firstFailureAt: number | null = null;
+    let lastViolations: string[] = [];
+    let shrinkRuns = 0;
+    const property = fc.asyncProperty(
+      scenarioArbitrary({
+        devices: sizes.devices,
+        minSteps: sizes.minSteps,
+        maxSteps: sizes.maxSteps,
+        serverKills: backend.killable,
+        fetchTimeoutMs: config.fetchTimeoutMs,
+      }),
+      async (scenario) => {
+        if (firstFailureAt !== null) {
+          // Shrinking: once the budget is spent every further candidate counts as passing, so
+          // fast-check ends at once with the smallest failing scenario found so far.
+          if (Date.now() - firstFailureAt >= config.shrinkMs) return;
+          shrinkRuns += 1;
+        }
+        let result: RunResult;
+        try {
+          result = await runScenario(env, scenario, options);
+        } catch (error) {
+          firstFailureAt ??= Date.now();
+          lastViolations = [`the run threw: ${(error as Error).stack ?? String(error)}`];
+          throw error;
+        }
+        if (firstFailureAt === null) record(result);
+        if (result.violations.length === 0) return;
+        firstFailureAt ??= Date.now();
+        lastViolations = result.violations;
+        throw new Error(`invariants violated:\n- ${result.violations.slice(0, 20).join('\n- ')}`);
+      },
+    );
+    const details = await fc.check(property, { seed, numRuns: 1, endOnFailure: config.shrinkMs === 0 });
+    if (!details.failed) return null;
+    const [scenario] = details.counterexample ?? [];
+    if (!scenario)
+      throw details.errorInstance ?? new Error(`run ${run} (seed ${seed}) failed without a case`);
+    return {
+      seed,
+      run,
+      shrinks: details.numShrinks,
+      shrinkRuns,
+      shrinkMs: firstFailureAt === null ? 0 : Date.now() - firstFailureAt,
+      scenario,
+      violations: lastViolations,
+    };
+  }
 }

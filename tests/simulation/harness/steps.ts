@@ -8,6 +8,8 @@ import type { ProxyFault } from '../../support/fault-proxy';
 export interface Scenario {
   devices: { skewMinutes: number }[];
   steps: Step[];
+  /** Seeds the devices' backoff jitter, so that a replayed scenario retries at the same moments. */
+  jitterSeed: number;
 }
 
 export type CreatableType =
