@@ -3,28 +3,100 @@ import type { StoredRecord, WampumsOfflineDB } from './db';
 import { rebase } from './rebase';
 import type { UnsyncedIndex } from './unsynced-index';
 
+/** One record changing id: from a temp id to its server id (or, rarely, the other way). */
+export interface Rekey {
+  type: EntityType;
+  fromId: number | string;
+  toId: number | string;
+  /** The record as the server stored it; the record's pending changes are replayed on top. */
+  serverRow: StoredRecord | null;
+}
+
 /**
- * Gives a record a new id everywhere, inside the caller's transaction (which spans every
- * store): the record's key, every foreign key pointing at it in every store, every unsynced
- * outbox entry (its id, payload foreign keys and dependencies) and the conflicts naming it.
- * From a temp id to a server id it also records the mapping in `_idMap`, so that a screen
- * still holding the temp id finds the record. `serverRow` is the record as the server stored
- * it; the record's pending changes are replayed on top.
+ * Gives records new ids everywhere, inside the caller's transaction (which spans every store):
+ * each record's key, every foreign key pointing at it in every store, every unsynced outbox
+ * entry (its id, payload foreign keys and dependencies) and the conflicts naming it. From a temp
+ * id to a server id it also records the mapping in `_idMap`, so that a screen still holding the
+ * temp id finds the record. Works on the whole list at once: one query per store and foreign
+ * key, whatever the number of records, so settling a large push stays fast.
  */
-export async function rekey(
+export async function rekeyMany(
   db: WampumsOfflineDB,
   index: UnsyncedIndex,
-  type: EntityType,
-  fromId: number | string,
-  toId: number | string,
-  serverRow: StoredRecord | null,
+  items: readonly Rekey[],
   now: number,
 ): Promise<void> {
-  const table = db.entity(type);
-  const local = await table.get(fromId);
-  if (fromId !== toId) await table.delete(fromId);
+  if (items.length === 0) return;
+  for (const item of items) rewriteEntries(index, item);
 
-  for (const entry of index.all()) {
+  const byType = new Map<EntityType, Rekey[]>();
+  for (const item of items) byType.set(item.type, [...(byType.get(item.type) ?? []), item]);
+  for (const [type, list] of byType) {
+    const table = db.entity(type);
+    const locals = await table.bulkGet(list.map((i) => i.fromId));
+    const moved = list.filter((i) => i.fromId !== i.toId);
+    const existing = await table.bulkGet(list.map((i) => i.toId));
+    await table.bulkDelete(moved.map((i) => i.fromId));
+    const puts: StoredRecord[] = [];
+    const deletes: (number | string)[] = [];
+    for (const [n, item] of list.entries()) {
+      const local = locals[n];
+      const known = item.fromId !== item.toId ? existing[n] : undefined;
+      const base = item.serverRow ?? known ?? (local ? { ...local, id: item.toId } : null);
+      const record = rebase(base ? { ...base, id: item.toId } : null, index.pendingFor(type, item.toId));
+      if (record) puts.push(record);
+      else if (known) deletes.push(item.toId);
+    }
+    await table.bulkPut(puts);
+    await table.bulkDelete(deletes);
+  }
+
+  for (const fk of FOREIGN_KEYS) {
+    const list = byType.get(fk.references);
+    if (!list) continue;
+    const to = new Map<unknown, number | string>(list.map((i) => [i.fromId, i.toId]));
+    const child = db.entity(fk.entityType);
+    const matches = child.schema.indexes.some((i) => i.name === fk.field)
+      ? child.where(fk.field).anyOf([...to.keys()] as (number | string)[])
+      : child.filter((row) => to.has(row[fk.field]));
+    await matches.modify((row: StoredRecord) => {
+      row[fk.field] = to.get(row[fk.field]) ?? row[fk.field];
+    });
+  }
+
+  const conflictTo = new Map(items.map((i) => [`${i.type}:${i.fromId}`, i.toId]));
+  await db._conflicts
+    .where('entityId')
+    .anyOf(items.map((i) => i.fromId) as (number | string)[])
+    .modify((c) => {
+      const to = conflictTo.get(`${c.entityType}:${c.entityId}`);
+      if (to !== undefined) c.entityId = to as typeof c.entityId;
+    });
+
+  const mappings = items.filter((i) => isTempId(i.fromId) && typeof i.toId === 'number');
+  if (mappings.length > 0) {
+    const known = await db._idMap
+      .where('[entityType+tempId]')
+      .anyOf(mappings.map((i) => [i.type, i.fromId]))
+      .toArray();
+    const seen = new Set(known.map((k) => `${k.entityType}:${k.tempId}`));
+    await db._idMap.bulkAdd(
+      mappings
+        .filter((i) => !seen.has(`${i.type}:${i.fromId}`))
+        .map((i) => ({
+          entityType: i.type,
+          tempId: i.fromId as `temp_${number}_${string}`,
+          serverId: i.toId as number,
+          createdAt: parseTempId(i.fromId)?.timestamp ?? now,
+          syncedAt: now,
+        })),
+    );
+  }
+}
+
+/** One record's new id in the unsynced entries: its own id, foreign keys and dependencies. */
+function rewriteEntries(index: UnsyncedIndex, { type, fromId, toId, serverRow }: Rekey): void {
+  for (const entry of index.referencing(fromId)) {
     let changed = false;
     let next = entry;
     if (entry.entityType === type && entry.entityId === fromId) {
@@ -56,45 +128,19 @@ export async function rekey(
     }
     if (changed) index.put(next);
   }
+}
 
-  const existing = fromId !== toId ? await table.get(toId) : undefined;
-  const base = serverRow ?? existing ?? (local ? { ...local, id: toId } : null);
-  const record = rebase(base ? { ...base, id: toId } : null, index.pendingFor(type, toId));
-  if (record) await table.put(record);
-  else if (existing) await table.delete(toId);
-
-  for (const fk of FOREIGN_KEYS) {
-    if (fk.references !== type) continue;
-    const child = db.entity(fk.entityType);
-    const indexed = child.schema.indexes.some((i) => i.name === fk.field);
-    const matches = indexed
-      ? child.where(fk.field).equals(fromId)
-      : child.filter((row) => row[fk.field] === fromId);
-    await matches.modify((row: StoredRecord) => {
-      row[fk.field] = toId;
-    });
-  }
-
-  await db._conflicts
-    .where('entityId')
-    .equals(fromId)
-    .and((c) => c.entityType === type)
-    .modify((c) => {
-      c.entityId = toId as typeof c.entityId;
-    });
-
-  if (isTempId(fromId) && typeof toId === 'number') {
-    const known = await db._idMap.where('[entityType+tempId]').equals([type, fromId]).first();
-    if (!known) {
-      await db._idMap.add({
-        entityType: type,
-        tempId: fromId,
-        serverId: toId,
-        createdAt: parseTempId(fromId)?.timestamp ?? now,
-        syncedAt: now,
-      });
-    }
-  }
+/** `rekeyMany` for one record. */
+export function rekey(
+  db: WampumsOfflineDB,
+  index: UnsyncedIndex,
+  type: EntityType,
+  fromId: number | string,
+  toId: number | string,
+  serverRow: StoredRecord | null,
+  now: number,
+): Promise<void> {
+  return rekeyMany(db, index, [{ type, fromId, toId, serverRow }], now);
 }
 
 /** The server id a temp id was mapped to, if it was (call inside or outside a transaction). */

@@ -6,7 +6,7 @@ import { settlePushConflict } from './conflicts';
 import type { StoredRecord, WampumsOfflineDB } from './db';
 import { selectBatch } from './dependencies';
 import { OfflineStoreError } from './errors';
-import { rekey } from './id-remap';
+import { type Rekey, rekeyMany } from './id-remap';
 import { rebase, UNSYNCED_STATUSES } from './rebase';
 import { isRetryable, type Transport, toStoreError } from './transport';
 import { UnsyncedIndex } from './unsynced-index';
@@ -121,6 +121,7 @@ async function applyResults(
   await db.transaction('rw', db.tables, async () => {
     await db._syncMeta.put({ key: SYNC_META_KEYS.clockOffset, value: clockOffsetMs });
     const index = await UnsyncedIndex.load(db);
+    const created: Rekey[] = [];
     for (const [i, result] of results.entries()) {
       const sentEntry = sent[i] as ClientOutboxEntry;
       const entry = index.get(sentEntry.localId as number) ?? sentEntry;
@@ -131,8 +132,16 @@ async function applyResults(
           index.put({ ...entry, status: 'synced', syncedAt: now, serverResponse: result, lastError: null });
           const row = (result.entity ?? null) as StoredRecord | null;
           if (entry.operation === 'create') {
-            await rekey(db, index, entry.entityType, entry.entityId, result.serverId, row, now);
-          } else if (entry.operation === 'update' && row) {
+            // Mapped all together after the loop: one query per store for the whole batch.
+            created.push({
+              type: entry.entityType,
+              fromId: entry.entityId,
+              toId: result.serverId,
+              serverRow: row,
+            });
+            break;
+          }
+          if (entry.operation === 'update' && row) {
             const record = rebase(row, index.pendingFor(entry.entityType, entry.entityId));
             if (record) await db.entity(entry.entityType).put(record);
           }
@@ -162,6 +171,8 @@ async function applyResults(
           break;
       }
     }
+    await rekeyMany(db, index, created, now);
+    for (const c of created) index.rebaseOnto(c.type, c.toId, c.serverRow);
     await index.flush(db);
   });
   return outcome;
