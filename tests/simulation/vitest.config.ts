@@ -7,8 +7,9 @@ export default defineProject({
   test: {
     name: 'simulation',
     include: ['**/*.test.ts'],
-    // A bounded run takes a few minutes on 2 cores; a soak takes SOAK_MINUTES plus shrinking.
-    testTimeout: soak ? (soakMinutes + 30) * 60_000 : 15 * 60_000,
+    // A bounded simulation takes well under a minute on 2 cores, plus at most a minute of
+    // shrinking when it fails; a soak takes SOAK_MINUTES plus its last run and shrinking.
+    testTimeout: soak ? (soakMinutes + 30) * 60_000 : 5 * 60_000,
     hookTimeout: 120_000,
   },
 });

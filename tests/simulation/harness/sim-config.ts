@@ -3,7 +3,8 @@
  * profile (SIM_PROFILE=soak) for SOAK_MINUTES at SIM_SCALE times the steps per run.
  * SIM_SEED replays a seed (run i of a simulation uses seed + i); SIM_RUNS overrides the number
  * of runs; SIM_SHRINK_SECONDS bounds the shrinking of a failing run; SIM_NO_SHRINK=1 skips it;
- * SIM_REPLAY=<file> runs exactly the scenario saved in a failure file.
+ * SIM_REPLAY=<file> runs exactly the scenario saved in a failure file; SIM_KEEP_GOING=1 (the
+ * soak's default) keeps running after a failing run.
  */
 export interface SimConfig {
   profile: 'bounded' | 'soak';
@@ -16,6 +17,8 @@ export interface SimConfig {
   shrinkMs: number;
   /** A saved failing scenario to run instead of generated ones. */
   replayFile: string | null;
+  /** Keep starting runs after a failing one (the soak: every failing seed of the period is reported). */
+  keepGoing: boolean;
 }
 
 function numberEnv(name: string, fallback: number): number {
@@ -39,8 +42,9 @@ export function simConfig(): SimConfig {
     shrinkMs:
       process.env.SIM_NO_SHRINK === '1'
         ? 0
-        : numberEnv('SIM_SHRINK_SECONDS', profile === 'soak' ? 300 : 60) * 1000,
+        : numberEnv('SIM_SHRINK_SECONDS', profile === 'soak' ? 180 : 60) * 1000,
     replayFile: process.env.SIM_REPLAY || null,
+    keepGoing: (process.env.SIM_KEEP_GOING ?? (profile === 'soak' ? '1' : '0')) === '1',
   };
 }
 

@@ -68,7 +68,7 @@ export async function simulate(
     `simulation ${config.profile} on ${backend.name}: seed ${config.seed} (run i uses seed + i), up to ${sizes.runs} runs of ${sizes.minSteps}-${sizes.maxSteps} steps${config.timeLimitMs ? `, ${config.timeLimitMs / 60_000} min` : ''}`,
   );
 
-  let failure: SimulationFailure | null = null;
+  const failures: SimulationFailure[] = [];
   try {
     if (config.replayFile) {
       const saved = JSON.parse(readFileSync(config.replayFile, 'utf8')) as {
@@ -78,7 +78,7 @@ export async function simulate(
       const result = await runScenario(env, saved.scenario, options);
       record(result);
       if (result.violations.length > 0) {
-        failure = {
+        failures.push({
           seed: saved.seed,
           run: 1,
           shrinks: 0,
@@ -86,14 +86,16 @@ export async function simulate(
           shrinkMs: 0,
           scenario: saved.scenario,
           violations: result.violations,
-        };
+        });
       }
     } else {
-      for (let i = 0; i < sizes.runs && !failure; i++) {
+      for (let i = 0; i < sizes.runs && (failures.length === 0 || config.keepGoing); i++) {
         if (config.timeLimitMs !== null && Date.now() - started >= config.timeLimitMs) break;
         const seed = (config.seed + i) | 0;
         console.log(`run ${i + 1}: seed ${seed} (replay: ${replayOf(seed)})`);
-        failure = await runOne(seed, i + 1);
+        // Only the first failure is shrunk: the others are reported by seed.
+        const failure = await runOne(seed, i + 1, failures.length === 0 ? config.shrinkMs : 0);
+        if (failure) failures.push(failure);
       }
     }
   } finally {
@@ -105,9 +107,9 @@ export async function simulate(
       .filter(([k]) => k !== 'clock-skew-device')
       .reduce((sum, [, n]) => sum + n, 0);
     figures.serverRestartMs = backend.restartTimes;
-    figures.passed = failure === null && figures.runs > 0;
+    figures.passed = failures.length === 0 && figures.runs > 0;
     figures.command = `SIM_PROFILE=${config.profile} SIM_SCALE=${config.scale} SIM_SEED=${config.seed} SIM_RUNS=${figures.runs} npx vitest run --project simulation ${file}`;
-    if (failure) {
+    for (const failure of failures) {
       figures.violations.push({
         seed: failure.seed,
         run: failure.run,
@@ -116,6 +118,7 @@ export async function simulate(
     }
     reportFigures(figures);
   }
+  const [failure, ...others] = failures;
   if (failure) {
     const saved = saveFailure(backend.name, failure);
     const report = [
@@ -126,6 +129,10 @@ export async function simulate(
       ...failure.scenario.steps.map((step, i) => `    ${i}: ${JSON.stringify(step)}`),
       '  violations of the shrunk case:',
       ...failure.violations.slice(0, 20).map((v) => `    - ${v}`),
+      ...others.map(
+        (f) =>
+          `  also failed: run ${f.run}, seed ${f.seed} (${replayOf(f.seed)}): ${f.violations.slice(0, 3).join('; ')}`,
+      ),
     ].join('\n');
     console.error(report);
     throw new Error(report);
@@ -133,7 +140,7 @@ export async function simulate(
   return figures;
 
   /** One generated run; on failure, shrinks it within the budget. */
-  async function runOne(seed: number, run: number): Promise<SimulationFailure | null> {
+  async function runOne(seed: number, run: number, shrinkMs: number): Promise<SimulationFailure | null> {
     let firstFailureAt: number | null = null;
     let lastViolations: string[] = [];
     let shrinkRuns = 0;
@@ -149,7 +156,7 @@ export async function simulate(
         if (firstFailureAt !== null) {
           // Shrinking: once the budget is spent every further candidate counts as passing, so
           // fast-check ends at once with the smallest failing scenario found so far.
-          if (Date.now() - firstFailureAt >= config.shrinkMs) return;
+          if (Date.now() - firstFailureAt >= shrinkMs) return;
           shrinkRuns += 1;
         }
         let result: RunResult;
@@ -167,7 +174,7 @@ export async function simulate(
         throw new Error(`invariants violated:\n- ${result.violations.slice(0, 20).join('\n- ')}`);
       },
     );
-    const details = await fc.check(property, { seed, numRuns: 1, endOnFailure: config.shrinkMs === 0 });
+    const details = await fc.check(property, { seed, numRuns: 1, endOnFailure: shrinkMs === 0 });
     if (!details.failed) return null;
     const [scenario] = details.counterexample ?? [];
     if (!scenario)
