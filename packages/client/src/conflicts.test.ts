@@ -214,3 +214,24 @@ describe('conflicts', () => {
     expect(await store.query('points', { participant_id: kid.id })).toHaveLength(2);
   });
 });
+
+describe('a local delete that loses its conflict', () => {
+  it('brings back the record and the children its delete had removed on this device', async () => {
+    const { clock, server, store } = await setup();
+    const kid = server.write('participants', { first_name: 'A', last_name: 'B', notes: null });
+    const att = server.write('attendance', { participant_id: kid.id, date: '2026-07-14', status: 'present' });
+    const honor = server.write('honors', { participant_id: kid.id, date: '2026-07-14', reason: 'Helped' });
+    await store.sync();
+    await store.remove('participants', kid.id);
+    expect(await store.get('attendance', att.id)).toBeUndefined();
+    clock.advance(MIN);
+    server.write('participants', { notes: 'kept by another leader' }, kid.id); // later: it wins
+    const report = await store.sync();
+    expect(report.conflicts).toBe(1);
+    expect(server.table('participants').get(kid.id)).toBeDefined();
+    expect((await store.get('participants', kid.id))?.notes).toBe('kept by another leader');
+    expect(await store.get('attendance', att.id)).toMatchObject({ status: 'present' });
+    expect(await store.get('honors', honor.id)).toBeDefined();
+    expect(store.status.current.pendingCount).toBe(0);
+  });
+});

@@ -18,6 +18,7 @@ import { deriveDependencies } from './dependencies';
 import { OfflineStoreError } from './errors';
 import { rekey } from './id-remap';
 import { rebase } from './rebase';
+import { REFRESH_IN_PROGRESS_KEY } from './sync-meta';
 import type { ConflictChoice } from './types';
 import { UnsyncedIndex } from './unsynced-index';
 import { randomUuid } from './uuid';
@@ -119,6 +120,7 @@ export async function settlePushConflict(
     index.rebaseOnto(type, current.entityId, server);
     resolvedVersion = await putRebased(ctx, type, current.entityId, server);
     resolution = 'server-wins';
+    if (current.operation === 'delete' && server) await restoreCascade(db);
   } else {
     const patch = current.operation === 'delete' ? null : diffFromServer(type, decision.patch ?? {}, server);
     if (patch !== null && Object.keys(patch).length === 0) {
@@ -144,6 +146,15 @@ export async function settlePushConflict(
   };
   record.id = await db._conflicts.add(record);
   return record;
+}
+
+/**
+ * A local delete that does not happen after all (the server kept the record) had also removed
+ * the record's children on this device, and the pull cursor is already past them: the next
+ * pull is a full refresh, which brings them back (the outbox stays as it is).
+ */
+export async function restoreCascade(db: WampumsOfflineDB): Promise<void> {
+  await db._syncMeta.put({ key: REFRESH_IN_PROGRESS_KEY, value: true });
 }
 
 /** Stores the server row with the record's pending changes on top (or deletes it). */
@@ -188,6 +199,7 @@ export async function resolveUserConflict(
     if (choice === 'server') {
       resolution = 'user-server';
       if (entry) index.put({ ...entry, status: 'synced', syncedAt: now });
+      if (entry?.operation === 'delete' && server) await restoreCascade(db);
       index.rebaseOnto(type, conflict.entityId, server);
       resolvedVersion = await putRebased({ db, index }, type, conflict.entityId, server);
     } else {

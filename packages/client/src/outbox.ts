@@ -1,5 +1,6 @@
 import type { OutboxEntry } from '@wampums/schema';
 import type { ClientOutboxEntry } from './coalesce';
+import { restoreCascade } from './conflicts';
 import type { WampumsOfflineDB } from './db';
 import { OfflineStoreError } from './errors';
 import { rebase, UNSYNCED_STATUSES } from './rebase';
@@ -53,6 +54,8 @@ async function drop(db: WampumsOfflineDB, index: UnsyncedIndex, entry: ClientOut
     }
     return;
   }
+  // A discarded delete also undoes its local cascade: a full refresh brings the children back.
+  if (entry.operation === 'delete') await restoreCascade(db);
   const base = entry.baseEntity ?? (await table.get(entry.entityId)) ?? null;
   const record = rebase(base as never, index.pendingFor(entry.entityType, entry.entityId));
   if (record) await table.put(record);

@@ -11,12 +11,12 @@ import {
 import { type Clock, yieldToEventLoop } from './clock';
 import type { StoredRecord, WampumsOfflineDB } from './db';
 import { rebase } from './rebase';
+import { REFRESH_IN_PROGRESS_KEY } from './sync-meta';
 import type { Transport } from './transport';
 import type { PullProgress } from './types';
 import { UnsyncedIndex } from './unsynced-index';
 
-/** `_syncMeta` key set while a full refresh is under way (a restart begins it again). */
-export const REFRESH_IN_PROGRESS_KEY = 'fullRefreshInProgress';
+export { REFRESH_IN_PROGRESS_KEY } from './sync-meta';
 
 export interface PullContext {
   db: WampumsOfflineDB;
