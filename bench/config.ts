@@ -5,6 +5,11 @@
 export interface BenchConfig {
   /** Repetitions of each timed figure (median, min and max are reported). */
   runs: number;
+  /**
+   * Repetitions of B2 (and B7's push). One run at 10,000 changes takes minutes (mostly our own
+   * engine: see bench/README.md), so the default full run does one to stay within ~20 minutes.
+   */
+  pushRuns: number;
   /** B1 and B3: rows of one organization stored / pulled. */
   rows: number;
   /** B1: user actions timed (half attendance, half honors). */
@@ -42,13 +47,14 @@ export function configFromEnv(): BenchConfig {
   const rows = intFromEnv('BENCH_ROWS', 50_000);
   return {
     runs: intFromEnv('BENCH_RUNS', 3),
+    pushRuns: intFromEnv('BENCH_PUSH_RUNS', 1),
     rows,
     localWrites: intFromEnv('BENCH_LOCAL_WRITES', 200),
     changes: intFromEnv('BENCH_CHANGES', 10_000),
     incremental: [1, Math.min(100, rows)],
     loadClients: intFromEnv('BENCH_LOAD_CLIENTS', 50),
     loadOrganizations: intFromEnv('BENCH_LOAD_ORGS', 10),
-    loadChangesPerClient: intFromEnv('BENCH_LOAD_CHANGES', 200),
+    loadChangesPerClient: intFromEnv('BENCH_LOAD_CHANGES', 60),
     appOpens: intFromEnv('BENCH_APP_OPENS', 3),
     pushBatchSize: intFromEnv('BENCH_PUSH_BATCH', 200),
     pullPageSize: intFromEnv('BENCH_PULL_PAGE', 500),
@@ -61,6 +67,7 @@ export function configFromEnv(): BenchConfig {
 export function smokeConfig(): BenchConfig {
   return {
     runs: 1,
+    pushRuns: 1,
     rows: 600,
     localWrites: 10,
     changes: 120,

@@ -213,7 +213,8 @@ export function markdownSummary(r: BenchResults, rows: TableRow[]): string {
   const head = [
     `Measured ${r.date} on ${r.machine.cpuModel} (${r.machine.cores} cores, ${r.machine.memoryGiB} GiB), ` +
       `Chromium ${r.browser} headless with a persistent profile, PostgreSQL ${r.postgres}, Node ${r.machine.node}. ` +
-      `Median of ${r.config.runs} run${r.config.runs === 1 ? '' : 's'} (min–max in brackets); ` +
+      `Median of ${r.config.runs} run${r.config.runs === 1 ? '' : 's'} per figure (min–max in brackets), ` +
+      `B2 and B7's push: ${r.config.pushRuns} run${r.config.pushRuns === 1 ? '' : 's'}; ` +
       `ratios are ours / the limit or peer measured in the same run. Whole run: ${r.durationSec} s.`,
     '',
     '| # | figure | ours | limit or peer (same run) | ratio | goal | met |',

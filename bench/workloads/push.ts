@@ -44,7 +44,7 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
     peerRequests: number;
     peerLongTask: number;
   }[] = [];
-  for (let run = 0; run < config.runs; run++) {
+  for (let run = 0; run < config.pushRuns; run++) {
     // A fresh organization per run: the device's first sync stays small and runs never collide.
     const org = await db.createOrganization(`push-${run}-${Date.now()}`);
     const base = await db.seedCamp(org.organizationId, org.userId, 60);
@@ -59,11 +59,11 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
       pullPageSize: config.pullPageSize,
     };
 
-    ctx.log(`B2 run ${run + 1}/${config.runs}: ${ops.length} changes made offline`);
+    ctx.log(`B2 run ${run + 1}/${config.pushRuns}: ${ops.length} changes made offline`);
     const setup = await page.call('oursOfflineWork', session, ops);
     check(setup.outbox === ops.length, `the outbox holds ${setup.outbox} of ${ops.length} changes`);
     await page.call('collectGarbage');
-    ctx.log(`B2 run ${run + 1}/${config.runs}: draining`);
+    ctx.log(`B2 run ${run + 1}/${config.pushRuns}: draining`);
     const drained = await page.call('oursDrain');
     check(drained.left === 0, `${drained.left} changes left unsent`);
     check(drained.rows === ops.length, `${drained.rows} of ${ops.length} changes synced`);
@@ -77,7 +77,7 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
     }
     await page.call('oursClose');
 
-    ctx.log(`B2 run ${run + 1}/${config.runs}: limit`);
+    ctx.log(`B2 run ${run + 1}/${config.pushRuns}: limit`);
     const index = new Map(ops.map((op, i) => [op.key, i + 1]));
     const records = ops.map((op) => ({
       type: op.type,
@@ -86,7 +86,7 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
     const idb = await page.call('rawBulkWrite', records, 'bench-raw-push');
     const pg = await db.rawInsert(ops, org.organizationId, org.userId);
 
-    ctx.log(`B7 run ${run + 1}/${config.runs}: RxDB push`);
+    ctx.log(`B7 run ${run + 1}/${config.pushRuns}: RxDB push`);
     const namespace = `push-${run}-${Date.now()}`;
     await peerPage.call('collectGarbage');
     const rx = await peerPage.call(
