@@ -144,11 +144,15 @@ export function rekey(
 }
 
 /** The server id a temp id was mapped to, if it was (call inside or outside a transaction). */
-export async function mappedServerId(
+export function mappedServerId(
   db: WampumsOfflineDB,
   type: EntityType,
   tempId: string,
 ): Promise<number | undefined> {
-  const entry = await db._idMap.where('[entityType+tempId]').equals([type, tempId]).first();
-  return entry?.serverId;
+  // A Dexie promise, not an async function: live queries only observe reads made through them.
+  return db._idMap
+    .where('[entityType+tempId]')
+    .equals([type, tempId])
+    .first()
+    .then((entry) => entry?.serverId);
 }

@@ -113,6 +113,27 @@ describe('local writes', () => {
     stop();
   });
 
+  it('live queries filtered by an index, and live gets, emit again after a write', async () => {
+    store = await openTestStore(new FakeSyncServer().transport());
+    const group = await store.create('groups', { name: 'Loups' });
+    const inGroup: number[] = [];
+    const names: (string | undefined)[] = [];
+    const stopQuery = store
+      .live(() => store.query('participants', { group_id: group.id }))
+      .subscribe((rows) => inGroup.push(rows.length));
+    const stopGet = store
+      .live(() => store.get('groups', group.id))
+      .subscribe((row) => names.push(row?.name as string));
+    await vi.waitFor(() => expect(inGroup).toEqual([0]));
+    await vi.waitFor(() => expect(names).toEqual(['Loups']));
+    await store.create('participants', { first_name: 'Léa', last_name: 'Roy', group_id: group.id });
+    await store.update('groups', group.id, { name: 'Louveteaux' });
+    await vi.waitFor(() => expect(inGroup.at(-1)).toBe(1));
+    await vi.waitFor(() => expect(names.at(-1)).toBe('Louveteaux'));
+    stopQuery();
+    stopGet();
+  });
+
   it('counts pending changes in the status', async () => {
     store = await openTestStore(new FakeSyncServer().transport());
     const counts: number[] = [];

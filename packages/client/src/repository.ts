@@ -10,6 +10,7 @@ import {
   isTempId,
   updatePatchSchema,
 } from '@wampums/schema';
+import { Dexie } from 'dexie';
 import type { Clock } from './clock';
 import { type ClientOutboxEntry, coalesce, type LocalChange } from './coalesce';
 import type { StoredRecord, WampumsOfflineDB } from './db';
@@ -180,20 +181,29 @@ export class Repository {
     return [...names].map((name) => db.table(name));
   }
 
-  /** A temp id the record no longer has resolves through `_idMap`; numeric strings become ids. */
-  async resolveId(type: EntityType, id: number | string): Promise<number | string> {
-    if (typeof id === 'string' && /^\d+$/.test(id)) return Number(id);
-    if (!isTempId(id)) return id;
-    if ((await this.ctx.db.entity(type).get(id)) !== undefined) return id;
-    return (await mappedServerId(this.ctx.db, type, id)) ?? id;
+  /**
+   * A temp id the record no longer has resolves through `_idMap`; numeric strings become ids.
+   * Returns Dexie promises only (no `async`): a live query loses track of its reads once it awaits
+   * a native promise, so `live(() => store.get(...))` would stop updating.
+   */
+  resolveId(type: EntityType, id: number | string): Promise<number | string> {
+    if (typeof id === 'string' && /^\d+$/.test(id)) return Dexie.Promise.resolve(Number(id));
+    if (!isTempId(id)) return Dexie.Promise.resolve(id);
+    return this.ctx.db
+      .entity(type)
+      .get(id)
+      .then((found) =>
+        found !== undefined ? id : mappedServerId(this.ctx.db, type, id).then((serverId) => serverId ?? id),
+      );
   }
 
-  private async resolveRefValue(type: EntityType, field: string, value: unknown): Promise<unknown> {
+  private resolveRefValue(type: EntityType, field: string, value: unknown): Promise<unknown> {
     if (field === 'id' && (typeof value === 'string' || typeof value === 'number'))
       return this.resolveId(type, value);
     const fk = foreignKeysOf(type).find((k) => k.field === field);
-    if (fk && isTempId(value)) return (await mappedServerId(this.ctx.db, fk.references, value)) ?? value;
-    return value;
+    if (fk && isTempId(value))
+      return mappedServerId(this.ctx.db, fk.references, value).then((serverId) => serverId ?? value);
+    return Dexie.Promise.resolve(value);
   }
 
   /** Foreign keys given as temp ids: already synced → server id; unknown → refused. */

@@ -24,9 +24,9 @@ export function useApp(): AppContextValue {
  * A live query of the offline store: re-runs when one of the `watch` stores changes here, in
  * another tab or in the service worker. `undefined` until the first answer.
  *
- * Counting each watched store first makes the live query observe the whole store: a query whose
- * first IndexedDB read comes after an `await` of something else would otherwise not be tracked
- * by Dexie's `liveQuery`, and the screen would miss its own writes.
+ * Counting each watched store first makes the live query observe the whole store, whatever the
+ * screen's function awaits: Dexie's `liveQuery` only sees reads made through Dexie promises, and a
+ * screen combining several reads with other async work must still never miss its own writes.
  */
 export function useLive<T>(
   watch: readonly StoreName[],
