@@ -75,6 +75,8 @@ export async function simulate(
         seed: number;
         scenario: Scenario;
       };
+      figures.seed = saved.seed;
+      console.log(`replaying ${config.replayFile} (seed ${saved.seed})`);
       const result = await runScenario(env, saved.scenario, options);
       record(result);
       if (result.violations.length > 0) {
