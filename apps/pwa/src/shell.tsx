@@ -7,6 +7,7 @@ import { ActivityScreen } from './screens/activity';
 import { AttendanceScreen } from './screens/attendance';
 import { BadgesScreen } from './screens/badges';
 import { ConflictsScreen } from './screens/conflicts';
+import { GroupScreen } from './screens/group';
 import { HonorsScreen } from './screens/honors';
 import { MedicationScreen } from './screens/medication';
 import { MoreScreen } from './screens/more';
@@ -42,6 +43,8 @@ function screenOf(
     case undefined:
     case 'participants':
       return second ? <ParticipantScreen id={second} /> : <ParticipantsScreen />;
+    case 'groups':
+      return <GroupScreen id={second ?? 'new'} />;
     case 'attendance':
       return <AttendanceScreen />;
     case 'honors':

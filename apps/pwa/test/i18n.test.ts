@@ -5,6 +5,7 @@ import {
   ENTITY_TYPES,
   fieldNamesOf,
   operationSchema,
+  sectionEnum,
   tripDirectionEnum,
 } from '@wampums/schema';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +40,7 @@ describe('dictionaries', () => {
       ...attendanceStatusEnum.options.flatMap((s) => [`attendance.${s}`, `attendanceShort.${s}`]),
       ...distributionStatusEnum.options.map((s) => `distribution.${s}`),
       ...tripDirectionEnum.options.map((s) => `trip.${s}`),
+      ...sectionEnum.options.map((s) => `section.${s}`),
       ...['pending', 'in_progress', 'synced', 'failed', 'conflict'].map((s) => `outbox.${s}`),
       ...[
         'field-merge',

@@ -4,6 +4,7 @@ import { useLive } from '../offline/app-context';
 import { pointTotals } from '../offline/points';
 import { foldText, fullName, isUnsynced } from '../offline/records';
 import { byGroup, readRoster } from '../offline/roster';
+import { enumLabel } from '../ui/labels';
 import { PointsBadge } from '../ui/points-badge';
 import { Empty, Screen } from '../ui/screen';
 
@@ -48,12 +49,29 @@ export function ParticipantsScreen() {
         value={search}
         onInput={(e) => setSearch(e.currentTarget.value)}
       />
+      <div class="links">
+        <a class="button secondary" href="#/groups/new" data-testid="add-group">
+          {t('groups.add')}
+        </a>
+      </div>
       {data && data.roster.participants.length === 0 && <Empty>{t('participants.empty')}</Empty>}
       {sections.map(({ group, members }) => (
         <div class="group-block" key={group ? String(group.id) : 'none'}>
-          <h2 class="group-title">
-            <span>{group ? String(group.name) : t('participants.noGroup')}</span>
+          <h2 class="group-title" data-testid="group-title">
+            <span class="group-name">
+              {group ? String(group.name) : t('participants.noGroup')}
+              {group && <span class="sub">{enumLabel(t, 'section', group.section ?? 'general')}</span>}
+            </span>
             {group && <PointsBadge total={data?.totals.byGroup.get(String(group.id))} />}
+            {group && (
+              <a
+                class="button small secondary"
+                href={`#/groups/${encodeURIComponent(String(group.id))}`}
+                aria-label={t('groups.editNamed', { name: String(group.name) })}
+              >
+                {t('groups.editShort')}
+              </a>
+            )}
           </h2>
           <ul class="list">
             {members.map((p) => (

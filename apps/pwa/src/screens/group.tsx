@@ -1,0 +1,114 @@
+import type { StoredRecord } from '@wampums/client';
+import type { Section } from '@wampums/schema';
+import { useEffect, useState } from 'preact/hooks';
+import { useI18n } from '../i18n/i18n-context';
+import { useApp, useLive } from '../offline/app-context';
+import { SECTIONS } from '../offline/enums';
+import { changedFields } from '../offline/patch';
+import { errorText } from '../ui/error-text';
+import { enumLabel } from '../ui/labels';
+import { navigate } from '../ui/router';
+import { Screen } from '../ui/screen';
+
+interface Form {
+  name: string;
+  section: Section;
+}
+
+function formOf(g: StoredRecord | undefined): Form {
+  return { name: String(g?.name ?? ''), section: (g?.section as Section | undefined) ?? 'general' };
+}
+
+function fieldsOf(form: Form): Record<string, unknown> {
+  return { name: form.name.trim(), section: form.section };
+}
+
+/**
+ * Adds a group (`id` = `new`) or renames one / changes its section. A group created offline has
+ * a temp id and can take participants at once; the client library maps both on sync.
+ */
+export function GroupScreen(props: { id: string }) {
+  const { store } = useApp();
+  const { t } = useI18n();
+  const isNew = props.id === 'new';
+  const data = useLive(
+    ['groups', 'participants'],
+    async (s) => {
+      if (isNew) return { current: undefined, members: 0 };
+      const current = await s.get('groups', props.id);
+      const members = current ? (await s.query('participants', { group_id: current.id })).length : 0;
+      return { current, members };
+    },
+    [props.id],
+  );
+  const [form, setForm] = useState<Form | null>(null);
+  // Only the fields changed since the form opened go into the update (see participant.tsx).
+  const [base, setBase] = useState<Form | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (data && form === null) {
+      setForm(formOf(data.current));
+      setBase(formOf(data.current));
+    }
+  }, [data, form]);
+
+  if (!data || !form) return null;
+  if (!isNew && !data.current) return <Screen title={t('groups.notFound')}>{null}</Screen>;
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      if (isNew) await store.create('groups', fieldsOf(form));
+      else {
+        const patch = changedFields(fieldsOf(base ?? form), fieldsOf(form));
+        if (Object.keys(patch).length > 0)
+          await store.update('groups', (data.current as StoredRecord).id, patch);
+      }
+      navigate('participants');
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  };
+
+  return (
+    <Screen title={isNew ? t('groups.new') : t('groups.edit')}>
+      {!isNew && <p class="muted">{t('groups.members', { count: data.members })}</p>}
+      <form class="card form" onSubmit={save}>
+        <label>
+          {t('field.name')}
+          <input
+            name="group_name"
+            required
+            maxLength={120}
+            value={form.name}
+            onInput={(e) => setForm({ ...form, name: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          {t('field.section')}
+          <select
+            name="section"
+            value={form.section}
+            onChange={(e) => setForm({ ...form, section: e.currentTarget.value as Section })}
+          >
+            {SECTIONS.map((s) => (
+              <option key={s} value={s}>
+                {enumLabel(t, 'section', s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {error && <p class="alert alert-error">{error}</p>}
+        <div class="actions">
+          <a class="button secondary" href="#/participants">
+            {t('action.back')}
+          </a>
+          <button type="submit" class="primary" data-testid="save-group">
+            {t('action.save')}
+          </button>
+        </div>
+      </form>
+    </Screen>
+  );
+}
