@@ -7,12 +7,14 @@ import { BACKENDS, type Client, change, client, type Json, newParticipant, start
 describe.each(BACKENDS)('push on %s', (backend) => {
   let server: TestServer;
   let leader: Client;
+  let admin: Client;
   let viewer: Client;
   let otherOrg: Client;
 
   beforeAll(async () => {
     server = await startFor(backend);
     leader = client(server, await server.login('leader@pack-a.test'));
+    admin = client(server, await server.login('admin@pack-a.test'));
     viewer = client(server, await server.login('viewer@pack-a.test'));
     otherOrg = client(server, await server.login('leader@pack-b.test'));
   });
@@ -216,7 +218,7 @@ describe.each(BACKENDS)('push on %s', (backend) => {
       participant_id: p.id,
       badge_template_id: template.id,
     });
-    const approved = await leader.patch(`/badge_progress/${created.body.data.id}`, {
+    const approved = await admin.patch(`/badge_progress/${created.body.data.id}`, {
       status: 'approved',
       updated_at: created.body.data.updated_at,
     });
@@ -231,9 +233,56 @@ describe.each(BACKENDS)('push on %s', (backend) => {
       payload: { status: 'rejected' },
     });
     const blindDelete = change('badge_progress', 'delete', { entityId: created.body.data.id });
-    const res = await leader.push([stale, blind, blindDelete]);
+    const res = await admin.push([stale, blind, blindDelete]);
     expect(res.body.data.results.map((r: Json) => r.status)).toEqual(['conflict', 'conflict', 'conflict']);
     expect((await leader.get(`/badge_progress/${created.body.data.id}`)).body.data.status).toBe('approved');
+  });
+
+  it('lets only an admin approve or reject badge progress, or change an approved level', async () => {
+    const p = await newParticipant(leader, 'Insigne');
+    const template = (await leader.get('/badge_templates?limit=1')).body.data[0];
+    const progress = (level: number, status?: string) => ({
+      participant_id: p.id,
+      badge_template_id: template.id,
+      level,
+      ...(status ? { status } : {}),
+    });
+    const recorded = await leader.post('/badge_progress', progress(1));
+    expect(recorded.status).toBe(201);
+    const id = recorded.body.data.id;
+
+    // A leader's approval, rejection or approved create: refused in a push and over REST.
+    const res = await leader.push([
+      change('badge_progress', 'update', { entityId: id, payload: { status: 'approved' } }),
+      change('badge_progress', 'update', { entityId: id, payload: { status: 'rejected' } }),
+      change('badge_progress', 'create', { payload: progress(2, 'approved') }),
+      change('badge_progress', 'update', { entityId: id, payload: { description: 'Noté par un animateur' } }),
+    ]);
+    expect(res.body.data.results.map((r: Json) => [r.status, r.error?.code ?? null])).toEqual([
+      ['rejected', 'forbidden'],
+      ['rejected', 'forbidden'],
+      ['rejected', 'forbidden'],
+      ['applied', null],
+    ]);
+    const refused = await leader.patch(`/badge_progress/${id}`, { status: 'approved' });
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'forbidden']);
+    expect((await leader.get(`/badge_progress/${id}`)).body.data.status).toBe('pending');
+
+    // The admin approves; the approved level is then out of a leader's reach, delete included.
+    const approved = await admin.patch(`/badge_progress/${id}`, { status: 'approved' });
+    expect([approved.status, approved.body.data.status]).toEqual([200, 'approved']);
+    const edit = await leader.patch(`/badge_progress/${id}`, { description: 'Changé après coup' });
+    expect([edit.status, edit.body.error.code]).toEqual([403, 'forbidden']);
+    const removed = await leader.push([change('badge_progress', 'delete', { entityId: id })]);
+    expect(removed.body.data.results[0].error.code).toBe('forbidden');
+    expect((await leader.get(`/badge_progress/${id}`)).body.data).toMatchObject({
+      status: 'approved',
+      description: 'Noté par un animateur',
+    });
+    const rejected = await admin.push([
+      change('badge_progress', 'create', { payload: progress(3, 'rejected') }),
+    ]);
+    expect(rejected.body.data.results[0].status).toBe('applied');
   });
 
   it('reports medication requirement conflicts without merging anything', async () => {

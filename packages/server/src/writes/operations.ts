@@ -10,7 +10,7 @@ import type { Actor } from '../auth/tokens';
 import type { Queryable } from '../db/database';
 import { deleteRow, insertRow, type Row, selectByNaturalKey, selectRow, updateRow } from '../entities/rows';
 import { validationError } from '../errors';
-import { losesApproval } from '../rules/badge-status';
+import { assertMayDecideBadge, losesApproval } from '../rules/badge-status';
 import { assertOfferKeepsRiders, assertSeatAvailable } from '../rules/carpool-seats';
 import { awardHonorPoints, followHonorParticipant } from '../rules/points';
 import { DependencyPending, resolveReferences } from './references';
@@ -60,6 +60,7 @@ export async function createEntity(
     }
   }
   const values = applyCreateDefaults(type, parsed.data, actor.userId);
+  if (type === 'badge_progress') assertMayDecideBadge(actor, null, values);
   await resolveReferences(tx, org, type, values, ids);
   if (type === 'carpool_assignments') {
     await assertSeatAvailable(
@@ -97,9 +98,10 @@ export async function updateEntity(
   const id = await targetId(tx, actor, req, ids);
   const current = await selectRow(tx, type, org, id, 'update');
   if (!current) return { status: 'conflict', code: 'gone', serverEntity: null };
+  const patch: Row = { ...parsed.data };
+  if (type === 'badge_progress') assertMayDecideBadge(actor, current, patch);
   if (isStale(current, req.baseUpdatedAt))
     return { status: 'conflict', code: 'conflict', serverEntity: current };
-  const patch: Row = { ...parsed.data };
   if (type === 'badge_progress' && losesApproval(current, patch, req.baseUpdatedAt)) {
     return { status: 'conflict', code: 'conflict', serverEntity: current };
   }
@@ -127,6 +129,7 @@ export async function deleteEntity(
   const id = await targetId(tx, actor, req, ids);
   const current = await selectRow(tx, type, org, id, 'update');
   if (!current) return { status: 'conflict', code: 'gone', serverEntity: null };
+  if (type === 'badge_progress') assertMayDecideBadge(actor, current, null);
   if (isStale(current, req.baseUpdatedAt))
     return { status: 'conflict', code: 'conflict', serverEntity: current };
   if (type === 'badge_progress' && losesApproval(current, null, req.baseUpdatedAt)) {
