@@ -85,4 +85,35 @@ describe('a leader at work, offline then online', () => {
     await syncNow(page);
     expect(await api.get('groups', groups[0]!.id as number)).toMatchObject({ name, section: 'cubs' });
   });
+
+  it("shows the server's reason when an approval is refused, and undoes it on request", async () => {
+    const before = (await api.list('badge_progress', { status: 'pending' })).length;
+    // Signed in as an admin, demoted since: the pushes now carry a leader's token.
+    const leaderToken = await server.login('leader@pack-a.test');
+    const ctx = await phoneContext(browser, { serviceWorkers: 'block' });
+    const admin = await signIn(ctx, server.url, 'admin@pack-a.test');
+    await ctx.route('**/api/v1/sync/push', (route) =>
+      route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${leaderToken}` } }),
+    );
+    await go(admin, 'badges');
+    const row = admin.locator('.list li', { has: admin.locator('button', { hasText: 'Approuver' }) }).first();
+    const who = (await row.locator('strong').textContent()) ?? '';
+    await row.locator('button', { hasText: 'Approuver' }).click();
+
+    const refused = admin.locator('[data-testid=badge-refused]');
+    await refused.locator('li', { hasText: who }).waitFor({ timeout: 15_000 });
+    expect(await refused.textContent()).toContain('Seul un administrateur peut approuver');
+    await screenshot(admin, 'badges-refused');
+    expect(await api.list('badge_progress', { status: 'pending' })).toHaveLength(before);
+
+    // Undoing the change puts the level back among those waiting for approval.
+    await refused.locator('button').click();
+    await refused.waitFor({ state: 'detached' });
+    await admin
+      .locator('.list li', { hasText: who })
+      .locator('button', { hasText: 'Approuver' })
+      .first()
+      .waitFor();
+    await ctx.close();
+  });
 });

@@ -101,6 +101,10 @@ export const en: Record<MessageKey, string> = {
   'badges.approve': 'Approve',
   'badges.reject': 'Reject',
 
+  'badges.refusedTitle': 'Refused by the server',
+  'badges.refusedForbidden': 'Only an admin can approve or reject a badge, or change an approved one.',
+  'badges.cancelChange': 'Undo my change',
+
   'medication.title': 'Care',
   'medication.scheduleOf': 'Doses of',
   'medication.noDoses': 'No doses planned that day.',

@@ -103,6 +103,11 @@ export const fr = {
   'badges.approve': 'Approuver',
   'badges.reject': 'Refuser',
 
+  'badges.refusedTitle': 'Refusé par le serveur',
+  'badges.refusedForbidden':
+    'Seul un administrateur peut approuver ou refuser un badge, ou modifier un badge approuvé.',
+  'badges.cancelChange': 'Annuler mon changement',
+
   'medication.title': 'Soins',
   'medication.scheduleOf': 'Doses du',
   'medication.noDoses': 'Aucune dose prévue ce jour-là.',

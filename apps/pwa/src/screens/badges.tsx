@@ -1,4 +1,5 @@
 import type { StoredRecord } from '@wampums/client';
+import type { OutboxEntry } from '@wampums/schema';
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
@@ -31,15 +32,20 @@ export function BadgesScreen() {
   const [description, setDescription] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const data = useLive(
-    ['groups', 'participants', 'badge_templates', 'badge_progress'],
+    ['groups', 'participants', 'badge_templates', 'badge_progress', '_outbox'],
     async (s) => {
-      const [roster, templates, progress] = await Promise.all([
+      const [roster, templates, progress, failed] = await Promise.all([
         readRoster(s),
         s.query('badge_templates'),
         s.query('badge_progress'),
+        s.outbox.list({ status: ['failed'] }),
       ]);
       templates.sort((a, b) => String(a.name).localeCompare(String(b.name)));
-      return { roster, templates, progress };
+      // Changes the server refused for good (a network failure has a next attempt planned).
+      const refused = failed.filter(
+        (e) => e.entityType === 'badge_progress' && e.nextAttemptAt === undefined && e.lastError,
+      );
+      return { roster, templates, progress, refused };
     },
     [],
   );
@@ -76,6 +82,18 @@ export function BadgesScreen() {
     }
   };
 
+  const progressOf = new Map(data.progress.map((p) => [String(p.id), p]));
+  const describe = (row: StoredRecord | undefined) =>
+    row
+      ? `${templateNames.get(String(row.badge_template_id)) ?? '—'} · ${t('badges.level', { level: Number(row.level) })}`
+      : '';
+  const cancel = (entry: OutboxEntry) => {
+    if (entry.localId === undefined) return;
+    store.outbox
+      .discard(entry.localId)
+      .catch((e: unknown) => setMessage({ ok: false, text: errorText(t, e) }));
+  };
+
   const decide = (row: StoredRecord, status: 'approved' | 'rejected') => {
     const patch = status === 'approved' ? { status, approval_date: localDate() } : { status };
     store
@@ -85,6 +103,33 @@ export function BadgesScreen() {
 
   return (
     <Screen title={t('badges.title')}>
+      {data.refused.length > 0 && (
+        <section class="card refused" data-testid="badge-refused">
+          <h2>{t('badges.refusedTitle')}</h2>
+          <ul class="list">
+            {data.refused.map((entry) => {
+              const row = progressOf.get(String(entry.entityId));
+              return (
+                <li key={entry.localId} class="row wrap">
+                  <span class="row-main">
+                    <strong>{names.get(String(row?.participant_id)) ?? '—'}</strong>
+                    <span class="sub">{describe(row)}</span>
+                    <span class="reason">
+                      {entry.lastError?.code === 'forbidden'
+                        ? t('badges.refusedForbidden')
+                        : errorText(t, entry.lastError)}
+                    </span>
+                  </span>
+                  <button type="button" class="small secondary" onClick={() => cancel(entry)}>
+                    {t('badges.cancelChange')}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
+
       <form class="card form" onSubmit={record}>
         <ParticipantSelect roster={data.roster} value={participantId} onChange={setParticipantId} />
         <label>
@@ -134,8 +179,7 @@ export function BadgesScreen() {
             <span class="row-main">
               <strong>{names.get(String(p.participant_id)) ?? '—'}</strong>
               <span class="sub">
-                {templateNames.get(String(p.badge_template_id)) ?? '—'} ·{' '}
-                {t('badges.level', { level: Number(p.level) })}
+                {describe(p)}
                 {p.description ? ` · ${String(p.description)}` : ''}
               </span>
             </span>
