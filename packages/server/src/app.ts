@@ -7,6 +7,7 @@ import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
 import { entityRoutes } from './entities/routes';
 import { errorBody, handleError } from './errors';
+import { memberRoutes } from './members/routes';
 import { registerStatic } from './static';
 import { eventRoutes, type LiveStreams } from './sync/events';
 import { pullRoutes } from './sync/pull-route';
@@ -113,6 +114,7 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
       pushRoutes(api, ctx);
       pullRoutes(api, ctx);
       eventRoutes(api, ctx, streams);
+      memberRoutes(api, ctx);
       entityRoutes(api, ctx);
     },
     { prefix: API_BASE },

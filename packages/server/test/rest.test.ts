@@ -37,6 +37,23 @@ describe.each(BACKENDS)('REST and auth on %s', (backend) => {
     expect((await client(server, refreshed.body.data.token).get('/groups')).status).toBe(200);
   });
 
+  it("lists the token's organization's members (id, name, role; no emails), 401 without a token", async () => {
+    const a = await viewer.get('/members');
+    expect(a.status).toBe(200);
+    expect(a.body.data).toEqual(
+      expect.arrayContaining([
+        { id: expect.any(Number), name: 'Mathieu Gagnon', role: 'leader' },
+        { id: expect.any(Number), name: 'Geneviève Tremblay', role: 'admin' },
+      ]),
+    );
+    expect(a.body.data.every((m: Json) => Object.keys(m).sort().join() === 'id,name,role')).toBe(true);
+    const b = await orgB.get('/members');
+    const namesOfB = b.body.data.map((m: Json) => m.name);
+    expect(namesOfB.length).toBeGreaterThan(0);
+    expect(namesOfB).not.toContain('Mathieu Gagnon');
+    expect((await anonymous.get('/members')).status).toBe(401);
+  });
+
   it('answers 401 without, with a bad, or with a forged token', async () => {
     expect((await anonymous.get('/groups')).status).toBe(401);
     const bad = await client(server, 'not.a.token').get('/groups');
