@@ -76,10 +76,15 @@ describe('two leaders editing offline on two phones', () => {
     await ctxB.setOffline(false);
     await b.locator('[data-testid=conflict-alert]').waitFor({ timeout: 30_000 });
 
-    // Different fields of the participant: both kept, on the server.
+    // Different fields of the participant: both kept, on the server. B's field arrives in the push
+    // after the merge (its first attempt met A's newer row), so wait for it rather than racing it.
+    await expect
+      .poll(async () => (await api.get('participants', participant.id as number)).date_of_birth, {
+        timeout: 30_000,
+      })
+      .toBe('2014-03-09');
     const merged = await api.get('participants', participant.id as number);
     expect(merged.notes).toBe(notes);
-    expect(merged.date_of_birth).toBe('2014-03-09');
 
     // The medication requirement: B sees both versions side by side and chooses.
     await go(b, 'conflicts');
