@@ -233,22 +233,28 @@ export async function runScenario(
     );
 
     // The users settle what waits for them: take the server's version, drop what was refused.
-    for (const device of devices) {
-      for (const conflict of await device.store.conflicts.list()) {
-        await device.store.conflicts.resolve(conflict.id as number, 'server');
-        counters.set('settled:conflict', (counters.get('settled:conflict') ?? 0) + 1);
+    // Syncing after that can raise new conflicts (another device's settled change lands on a
+    // record this one still edits), which the users settle in turn, as they would.
+    for (let settling = 0; settling < 4; settling++) {
+      let settled = 0;
+      for (const device of devices) {
+        for (const conflict of await device.store.conflicts.list()) {
+          await device.store.conflicts.resolve(conflict.id as number, 'server');
+          counters.set('settled:conflict', (counters.get('settled:conflict') ?? 0) + 1);
+          settled += 1;
+        }
+        for (const entry of await device.store.outbox.list({ status: ['failed'] })) {
+          const still = await device.store.outbox.list({ status: ['failed'] });
+          if (!still.some((e) => e.localId === entry.localId)) continue; // dropped with its parent
+          const key = `settled:failed:${entry.lastError?.code ?? 'unknown'}`;
+          counters.set(key, (counters.get(key) ?? 0) + 1);
+          await device.store.outbox.discard(entry.localId as number);
+          settled += 1;
+        }
       }
-      for (const entry of await device.store.outbox.list({ status: ['failed'] })) {
-        const still = await device.store.outbox.list({ status: ['failed'] });
-        if (!still.some((e) => e.localId === entry.localId)) continue; // dropped with its parent
-        counters.set(
-          `settled:failed:${entry.lastError?.code ?? 'unknown'}`,
-          (counters.get(`settled:failed:${entry.lastError?.code ?? 'unknown'}`) ?? 0) + 1,
-        );
-        await device.store.outbox.discard(entry.localId as number);
-      }
+      if (settling > 0 && settled === 0) break;
+      for (let round = 0; round < 3; round++) await syncAll();
     }
-    for (let round = 0; round < 3; round++) await syncAll();
     for (const [i, device] of devices.entries()) {
       const left = await device.store.outbox.list();
       if (left.length > 0) {
