@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { useApp } from './offline/app-context';
 import { watchBackgroundSync } from './offline/background-sync';
+import { useMembersRefresh } from './offline/members';
 import type { AppSession } from './offline/session';
 import { ActivitiesScreen } from './screens/activities';
 import { ActivityScreen } from './screens/activity';
@@ -25,6 +26,7 @@ export function Shell(props: { onSignOut(): Promise<void>; onSession(session: Ap
   const { store } = useApp();
   const route = useRoute();
   useEffect(() => watchBackgroundSync(store), [store]);
+  useMembersRefresh();
   return (
     <div class="shell">
       <StatusBar />

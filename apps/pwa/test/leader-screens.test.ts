@@ -116,4 +116,101 @@ describe('a leader at work, offline then online', () => {
       .waitFor();
     await ctx.close();
   });
+
+  it('marks a scheduled dose given offline, with the time and a witness', async () => {
+    const participant = (await api.list('participants'))[1]!;
+    const medication = `Ibuprofène ${Date.now() % 100000}`;
+    await api.create('medication_requirements', {
+      participant_id: participant.id,
+      medication_name: medication,
+      frequency_times: ['12:00'],
+    });
+    await syncNow(page);
+    await go(page, 'medication');
+    const dose = page.locator('[data-testid=dose-row]', { hasText: medication });
+    await dose.waitFor({ timeout: 15_000 }); // pulled (a sync may already have been running)
+    await context.setOffline(true);
+    await dose.locator('input[type=time]').fill('12:05');
+    await dose.locator('input[name=witness_name]').fill('Julie Côté');
+    await dose.locator('button', { hasText: 'Donné' }).click();
+    await dose.locator('.tag-given').waitFor();
+    await screenshot(page, 'medication-given');
+    await waitForPending(page, 1);
+
+    await context.setOffline(false);
+    await syncNow(page);
+    const given = (
+      await api.list('medication_distributions', { participant_id: participant.id as number })
+    ).filter((d) => d.witness_name === 'Julie Côté');
+    expect(given.map((d) => d.status)).toEqual(['given']);
+    // The time the leader typed, in the device's time zone.
+    const local = await page.evaluate(
+      (at) => new Date(at).toTimeString().slice(0, 5),
+      String(given[0]!.administered_at),
+    );
+    expect(local).toBe('12:05');
+  });
+
+  it("names each offer's driver, online and offline, and assigns riders within the seats", async () => {
+    const [seeded] = await api.list('carpool_offers'); // the demo's first rides are the admin's
+    await go(page, `activities/${seeded!.activity_id}`);
+    const cards = page.locator('[data-testid=carpool-offer]');
+    await cards.first().waitFor();
+    const titles = async () => (await cards.locator('h3').allTextContents()).join(' | ');
+    await page.waitForFunction(() => document.body.textContent?.includes('Geneviève Tremblay'));
+    expect(await titles()).not.toMatch(/nº/);
+    await context.setOffline(true);
+    await page.reload();
+    await cards.first().waitFor();
+    expect(await titles()).toContain('Geneviève Tremblay'); // from the session record, offline
+    await context.setOffline(false);
+    await page.locator('[data-testid=connectivity]', { hasText: 'En ligne' }).waitFor();
+
+    // A one-seat ride, synced; then two riders offline: the app takes one and refuses the second.
+    const make = `Civic ${Date.now() % 100000}`;
+    await page.click('[data-testid=offer-ride]');
+    await page.fill('input[name=vehicle_make]', make);
+    await page.fill('input[name=total_seats_available]', '1');
+    await page.locator('form select[name=trip_direction]').last().selectOption('to_activity');
+    await page.click('[data-testid=save-offer]');
+    const card = cards.filter({ hasText: make });
+    await card.waitFor();
+    await syncNow(page);
+    const [offer] = (await api.list('carpool_offers')).filter((o) => o.vehicle_make === make);
+    expect(offer).toMatchObject({ total_seats_available: 1, trip_direction: 'to_activity' });
+
+    const riders = (await api.list('participants')).slice(2, 4);
+    const label = (p: Record<string, unknown>) => `${String(p.first_name)} ${String(p.last_name)}`;
+    await context.setOffline(true);
+    await card.locator('select[name=trip_direction]').selectOption('to_activity');
+    await card.locator('select[name=participant]').selectOption({ label: label(riders[0]!) });
+    await card.locator('[data-testid=assign]').click();
+    await card.locator('[data-testid=rider]', { hasText: label(riders[0]!) }).waitFor();
+    await card.locator('[data-testid=assign]:disabled').waitFor(); // "Complet": no second rider
+    await screenshot(page, 'activity-carpool-full');
+
+    // Meanwhile another leader took the seat on the server: the push is refused with no_seats.
+    await api.create('carpool_assignments', {
+      carpool_offer_id: offer!.id,
+      participant_id: riders[1]!.id,
+      trip_direction: 'to_activity',
+    });
+    await context.setOffline(false);
+    await page.click('[data-testid=sync-now]'); // the refused change stays counted: no waitForSynced
+    await card
+      .locator('[data-testid=rider-refused]', { hasText: 'Plus de place dans cette voiture' })
+      .waitFor();
+    await screenshot(page, 'activity-carpool-refused');
+    const onServer = await api.list('carpool_assignments', { carpool_offer_id: offer!.id as number });
+    expect(onServer.map((a) => a.participant_id)).toEqual([riders[1]!.id]);
+
+    // Undoing the refused rider leaves the server's one.
+    await card
+      .locator('[data-testid=rider]', { hasText: label(riders[0]!) })
+      .locator('button')
+      .click();
+    await card.locator('[data-testid=rider-refused]').waitFor({ state: 'detached' });
+    await card.locator('[data-testid=rider]', { hasText: label(riders[1]!) }).waitFor();
+    expect(await card.locator('[data-testid=rider]').count()).toBe(1);
+  });
 });

@@ -116,6 +116,7 @@ export const en: Record<MessageKey, string> = {
   'medication.notFound': 'Medication not found',
   'medication.given': 'Given',
   'medication.missed': 'Missed',
+  'medication.witnessed': 'witness: {name}',
   'medication.change': 'Change',
 
   'conflicts.title': 'Conflicts',
@@ -140,6 +141,7 @@ export const en: Record<MessageKey, string> = {
   'carpools.driver': 'Driver #{id}',
   'carpools.seats': 'going {to}/{seats} · return {from}/{seats} seats',
   'carpools.assign': 'Put in this car',
+  'carpools.refused': 'Refused by the server: {reason}',
   'carpools.full': 'Full',
 
   'settings.language': 'Language',

@@ -119,6 +119,7 @@ export const fr = {
   'medication.notFound': 'Médicament introuvable',
   'medication.given': 'Donné',
   'medication.missed': 'Manqué',
+  'medication.witnessed': 'témoin : {name}',
   'medication.change': 'Modifier',
 
   'conflicts.title': 'Conflits',
@@ -144,6 +145,7 @@ export const fr = {
   'carpools.driver': 'Conducteur nº {id}',
   'carpools.seats': 'aller {to}/{seats} · retour {from}/{seats} places',
   'carpools.assign': 'Placer dans cette voiture',
+  'carpools.refused': 'Refusé par le serveur : {reason}',
   'carpools.full': 'Complet',
 
   'settings.language': 'Langue',

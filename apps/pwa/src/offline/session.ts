@@ -9,6 +9,13 @@ export interface SessionOrganization {
   locale: string;
 }
 
+/** A person of the organization, as `GET /members` answers (no email). */
+export interface SessionMember {
+  id: number;
+  name: string;
+  role: string;
+}
+
 /** What the app keeps of a sign-in: enough to open offline later and to sync from the service worker. */
 export interface AppSession {
   token: string;
@@ -16,6 +23,11 @@ export interface AppSession {
   expiresAt: string;
   user: SessionUser;
   organization: SessionOrganization | null;
+  /**
+   * The organization's people, fetched when online and kept here so that names (a carpool's
+   * driver) show offline too. Absent until the first fetch.
+   */
+  members?: SessionMember[];
 }
 
 /**

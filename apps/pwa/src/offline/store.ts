@@ -1,5 +1,6 @@
 import { type OfflineStore, openOfflineStore } from '@wampums/client';
 import { refreshSession, SignInError, signIn } from './auth-api';
+import { fetchMembers } from './members-api';
 import { type AppSession, readSession, writeSession } from './session';
 
 /** Refresh the token when it expires within this window and the device is online. */
@@ -32,6 +33,7 @@ export class AppData {
       // The store's first run started before the session was read and paused for want of a
       // token: resume now instead of waiting for the next trigger.
       void store.resumeAuth().catch(() => undefined);
+      void data.refreshMembers();
     }
     return data;
   }
@@ -57,7 +59,21 @@ export class AppData {
     return this.current?.token ?? null;
   }
 
+  /**
+   * Fetches the organization's people when online and keeps them in the session record, so
+   * names show offline later. Failures keep the list already held.
+   */
+  async refreshMembers(): Promise<void> {
+    if (!this.current || !navigator.onLine) return;
+    const token = await this.token();
+    if (!token) return;
+    const members = await fetchMembers(this.baseUrl, token);
+    if (members && this.current) await this.adopt({ ...this.current, members });
+  }
+
   private async adopt(session: AppSession): Promise<void> {
+    // A refreshed token comes without the people list: keep the one already held.
+    if (!session.members && this.current?.members) session = { ...session, members: this.current.members };
     this.current = session;
     await writeSession(this.store.db, session);
     await this.store.setUser(session.user);
@@ -74,6 +90,7 @@ export class AppData {
     }
     await this.adopt(session);
     void this.store.resumeAuth().catch(() => undefined);
+    void this.refreshMembers();
     return session;
   }
 

@@ -1,10 +1,11 @@
 import type { StoredRecord } from '@wampums/client';
-import type { TripDirection } from '@wampums/schema';
+import type { OutboxEntry, TripDirection } from '@wampums/schema';
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
 import { canAssign, seatsUsed } from '../offline/carpool-seats';
 import { TRIP_DIRECTIONS } from '../offline/enums';
+import { useMemberNames } from '../offline/members';
 import { textOrNull } from '../offline/patch';
 import { fullName } from '../offline/records';
 import { type Roster, readRoster } from '../offline/roster';
@@ -17,15 +18,24 @@ import { Empty, Screen } from '../ui/screen';
 export function ActivityScreen(props: { id: string }) {
   const { t } = useI18n();
   const data = useLive(
-    ['activities', 'carpool_offers', 'carpool_assignments', 'groups', 'participants'],
+    ['activities', 'carpool_offers', 'carpool_assignments', 'groups', 'participants', '_outbox'],
     async (s) => {
       const activity = await s.get('activities', props.id);
-      if (!activity) return { activity, offers: [], assignments: [], roster: await readRoster(s) };
+      const none = new Map<string, OutboxEntry>();
+      if (!activity)
+        return { activity, offers: [], assignments: [], roster: await readRoster(s), refused: none };
       const offers = await s.query('carpool_offers', { activity_id: activity.id });
       const assignments = (
         await Promise.all(offers.map((o) => s.query('carpool_assignments', { carpool_offer_id: o.id })))
       ).flat();
-      return { activity, offers, assignments, roster: await readRoster(s) };
+      // Assignments the server refused for good (`no_seats`...), shown on their row with the reason.
+      const failed = await s.outbox.list({ status: ['failed'] });
+      const refused = new Map(
+        failed
+          .filter((e) => e.entityType === 'carpool_assignments' && e.nextAttemptAt === undefined)
+          .map((e) => [String(e.entityId), e as OutboxEntry]),
+      );
+      return { activity, offers, assignments, roster: await readRoster(s), refused };
     },
     [props.id],
   );
@@ -50,6 +60,7 @@ export function ActivityScreen(props: { id: string }) {
             offer={offer}
             assignments={data.assignments.filter((a) => String(a.carpool_offer_id) === String(offer.id))}
             roster={data.roster}
+            refused={data.refused}
           />
         ))}
       <OfferForm activityId={activity.id} />
@@ -57,19 +68,35 @@ export function ActivityScreen(props: { id: string }) {
   );
 }
 
-function OfferCard(props: { offer: StoredRecord; assignments: StoredRecord[]; roster: Roster }) {
+function OfferCard(props: {
+  offer: StoredRecord;
+  assignments: StoredRecord[];
+  roster: Roster;
+  refused: Map<string, OutboxEntry>;
+}) {
   const { store, session } = useApp();
   const { t } = useI18n();
+  const memberNames = useMemberNames();
   const { offer, assignments } = props;
   const [participantId, setParticipantId] = useState<number | string | null>(null);
   const [direction, setDirection] = useState<TripDirection>(
     String(offer.trip_direction ?? 'both') as TripDirection,
   );
   const [error, setError] = useState<string | null>(null);
-  const used = seatsUsed(assignments);
+  // A refused assignment holds no seat: only the server's accepted riders and pending ones count.
+  const holding = assignments.filter((a) => !props.refused.has(String(a.id)));
+  const used = seatsUsed(holding);
   const seats = Number(offer.total_seats_available);
   const names = new Map(props.roster.participants.map((p) => [String(p.id), fullName(p)]));
-  const fits = canAssign(offer, assignments, direction);
+  const fits = canAssign(offer, holding, direction);
+  const removeOrUndo = (a: StoredRecord) => {
+    const entry = props.refused.get(String(a.id));
+    const done =
+      entry?.localId !== undefined
+        ? store.outbox.discard(entry.localId)
+        : store.remove('carpool_assignments', a.id);
+    done.catch((e: unknown) => setError(errorText(t, e)));
+  };
 
   const assign = async (event: Event) => {
     event.preventDefault();
@@ -96,7 +123,7 @@ function OfferCard(props: { offer: StoredRecord; assignments: StoredRecord[]; ro
       <h3>
         {offer.user_id === session.user.id
           ? t('carpools.yourCar')
-          : t('carpools.driver', { id: String(offer.user_id) })}
+          : (memberNames.get(String(offer.user_id)) ?? t('carpools.driver', { id: String(offer.user_id) }))}
         {offer.vehicle_make ? ` · ${String(offer.vehicle_make)}` : ''}
         {offer.vehicle_color ? ` (${String(offer.vehicle_color)})` : ''}
       </h3>
@@ -105,29 +132,31 @@ function OfferCard(props: { offer: StoredRecord; assignments: StoredRecord[]; ro
         {t('carpools.seats', { to: used.to_activity, from: used.from_activity, seats })}
       </p>
       <ul class="list">
-        {assignments.map((a) => (
-          <li key={String(a.id)} class="row">
-            <span class="row-main">{names.get(String(a.participant_id)) ?? '—'}</span>
-            <span class="sub">{enumLabel(t, 'trip', a.trip_direction ?? 'both')}</span>
-            <button
-              type="button"
-              class="small secondary"
-              onClick={() =>
-                void store
-                  .remove('carpool_assignments', a.id)
-                  .catch((e: unknown) => setError(errorText(t, e)))
-              }
-            >
-              {t('action.remove')}
-            </button>
-          </li>
-        ))}
+        {assignments.map((a) => {
+          const refused = props.refused.get(String(a.id));
+          return (
+            <li key={String(a.id)} class="row wrap" data-testid="rider">
+              <span class="row-main">
+                {names.get(String(a.participant_id)) ?? '—'}
+                <span class="sub">{enumLabel(t, 'trip', a.trip_direction ?? 'both')}</span>
+                {refused && (
+                  <span class="reason" data-testid="rider-refused">
+                    {t('carpools.refused', { reason: errorText(t, refused.lastError) })}
+                  </span>
+                )}
+              </span>
+              <button type="button" class="small secondary" onClick={() => removeOrUndo(a)}>
+                {t('action.remove')}
+              </button>
+            </li>
+          );
+        })}
       </ul>
       <form class="form compact" onSubmit={assign}>
         <ParticipantSelect roster={props.roster} value={participantId} onChange={setParticipantId} />
         <DirectionSelect value={direction} onChange={setDirection} />
         {error && <p class="alert alert-error">{error}</p>}
-        <button type="submit" class="primary" disabled={!fits}>
+        <button type="submit" class="primary" disabled={!fits} data-testid="assign">
           {fits ? t('carpools.assign') : t('carpools.full')}
         </button>
       </form>
@@ -140,7 +169,11 @@ function DirectionSelect(props: { value: TripDirection; onChange(value: TripDire
   return (
     <label>
       {t('field.trip_direction')}
-      <select value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as TripDirection)}>
+      <select
+        name="trip_direction"
+        value={props.value}
+        onChange={(e) => props.onChange(e.currentTarget.value as TripDirection)}
+      >
         {TRIP_DIRECTIONS.map((d) => (
           <option key={d} value={d}>
             {enumLabel(t, 'trip', d)}
@@ -162,7 +195,7 @@ function OfferForm(props: { activityId: number | string }) {
   const [error, setError] = useState<string | null>(null);
   if (!open)
     return (
-      <button type="button" class="primary wide" onClick={() => setOpen(true)}>
+      <button type="button" class="primary wide" onClick={() => setOpen(true)} data-testid="offer-ride">
         {t('carpools.offer')}
       </button>
     );
@@ -186,16 +219,17 @@ function OfferForm(props: { activityId: number | string }) {
       <h3>{t('carpools.offer')}</h3>
       <label>
         {t('field.vehicle_make')}
-        <input value={vehicle} onInput={(e) => setVehicle(e.currentTarget.value)} />
+        <input name="vehicle_make" value={vehicle} onInput={(e) => setVehicle(e.currentTarget.value)} />
       </label>
       <label>
         {t('field.vehicle_color')}
-        <input value={color} onInput={(e) => setColor(e.currentTarget.value)} />
+        <input name="vehicle_color" value={color} onInput={(e) => setColor(e.currentTarget.value)} />
       </label>
       <label>
         {t('field.total_seats_available')}
         <input
           type="number"
+          name="total_seats_available"
           min={1}
           max={8}
           required
@@ -209,7 +243,7 @@ function OfferForm(props: { activityId: number | string }) {
         <button type="button" class="secondary" onClick={() => setOpen(false)}>
           {t('action.cancel')}
         </button>
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" data-testid="save-offer">
           {t('action.save')}
         </button>
       </div>

@@ -139,7 +139,7 @@ function DoseRow(props: { dose: ScheduledDose; day: string; name: string }) {
               ? `${localTime(new Date(String(distribution.administered_at)))}`
               : ''}
             {distribution.witness_name
-              ? ` · ${t('field.witness_name')} : ${String(distribution.witness_name)}`
+              ? ` · ${t('medication.witnessed', { name: String(distribution.witness_name) })}`
               : ''}
           </span>
           <button type="button" class="small secondary" onClick={() => setEditing(true)}>
@@ -150,11 +150,16 @@ function DoseRow(props: { dose: ScheduledDose; day: string; name: string }) {
         <div class="dose-form">
           <label>
             {t('field.administered_at')}
-            <input type="time" value={time} onInput={(e) => setTime(e.currentTarget.value)} />
+            <input
+              type="time"
+              name="administered_at"
+              value={time}
+              onInput={(e) => setTime(e.currentTarget.value)}
+            />
           </label>
           <label>
             {t('field.witness_name')}
-            <input value={witness} onInput={(e) => setWitness(e.currentTarget.value)} />
+            <input name="witness_name" value={witness} onInput={(e) => setWitness(e.currentTarget.value)} />
           </label>
           <div class="actions">
             <button type="button" class="primary" onClick={() => void mark('given')}>
