@@ -92,14 +92,16 @@ export async function oursIncremental(expected: ExpectedRow[]): Promise<{ ms: nu
   const s = current();
   const t0 = performance.now();
   const report = await s.sync();
-  for (const row of expected) {
-    const stored = (await s.get(row.type, row.id)) as Record<string, unknown> | undefined;
-    if (stored?.[row.field] !== row.value) {
-      throw new Error(
-        `incremental sync: ${row.type} ${row.id}.${row.field} is ${String(stored?.[row.field])}`,
-      );
-    }
-  }
+  // Read back as a screen would, all at once (one `get` after another would time the reads).
+  const stored = (await Promise.all(expected.map((row) => s.get(row.type, row.id)))) as (
+    | Record<string, unknown>
+    | undefined
+  )[];
+  expected.forEach((row, i) => {
+    const value = stored[i]?.[row.field];
+    if (value !== row.value)
+      throw new Error(`incremental sync: ${row.type} ${row.id}.${row.field} is ${String(value)}`);
+  });
   const ms = performance.now() - t0;
   const failure = syncFailed(report);
   if (failure) throw new Error(`incremental sync: ${failure}`);
