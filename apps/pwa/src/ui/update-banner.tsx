@@ -11,16 +11,23 @@ export function UpdateBanner() {
     needRefresh: [needRefresh, setNeedRefresh],
     updateServiceWorker,
   } = useRegisterSW({
+    // The page reloads itself once the new worker controls it (below), also when the page was
+    // opened before any worker (first visit), where the library's own reload does not fire.
+    onNeedReload: () => undefined,
     onRegisteredSW(_url, registration) {
       // Look for a new version every hour while the app stays open.
       if (registration) setInterval(() => void registration.update().catch(() => undefined), 60 * 60 * 1000);
     },
   });
+  const accept = () => {
+    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+    void updateServiceWorker(true);
+  };
   if (!needRefresh) return null;
   return (
     <div class="update-banner" role="alert">
       <span>{t('update.available')}</span>
-      <button type="button" class="small" onClick={() => void updateServiceWorker(true)}>
+      <button type="button" class="small primary" onClick={accept} data-testid="update-reload">
         {t('update.reload')}
       </button>
       <button type="button" class="small secondary" onClick={() => setNeedRefresh(false)}>
