@@ -110,8 +110,16 @@ describe('another organization’s rows: indistinguishable from missing, never c
     it(`a ${fk.entityType}.${fk.field} pointing into organization B is refused`, async () => {
       const foreign = env.rowsOfB[fk.references].id as number;
       // A full valid payload of A's own, with the one foreign key swapped for B's row.
-      const own = await api(env.url, `/${fk.entityType}?limit=1`, { token: env.leaderA.token });
-      const template = (own.body as { data: Record<string, unknown>[] }).data[0] as Record<string, unknown>;
+      // Approving a badge (or changing an approved one) is an admin's act: a pending badge keeps
+      // the leader's role out of the way, so that only the foreign key is wrong.
+      const badge = fk.entityType === 'badge_progress';
+      const own = await api(env.url, `/${fk.entityType}?limit=100`, { token: env.leaderA.token });
+      const rows = (own.body as { data: Record<string, unknown>[] }).data;
+      const template = (badge ? rows.find((r) => r.status === 'pending') : rows[0]) as Record<
+        string,
+        unknown
+      >;
+      expect(template, `a ${fk.entityType} row of organization A`).toBeDefined();
       const payload: Record<string, unknown> = {};
       for (const name of Object.keys(ENTITIES[fk.entityType].fields))
         if (template[name] !== undefined) payload[name] = template[name];
