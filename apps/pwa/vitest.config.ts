@@ -1,6 +1,13 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  // Browser tests drive real Chromium against a real server: generous timeouts on a shared 2-core machine.
-  test: { name: 'pwa', include: ['test/**/*.test.ts'], testTimeout: 90_000, hookTimeout: 120_000 },
+  // Browser tests drive real Chromium against a real server: generous timeouts on a shared 2-core
+  // machine, and one file at a time (each starts a server and a browser; in parallel they starve).
+  test: {
+    name: 'pwa',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
 });

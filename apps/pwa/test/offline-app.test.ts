@@ -140,16 +140,15 @@ describe('the leaders app in Chromium', () => {
     await go(page, 'more');
     await page.click('fieldset.segmented button:has-text("English")');
     await page.locator('h1', { hasText: 'More' }).waitFor();
-    for (const route of ['participants', 'attendance', 'honors', 'medication', 'more', 'sync']) {
+    for (const route of ['participants', 'attendance', 'honors', 'medication', 'badges', 'more', 'sync']) {
       await go(page, route);
+      await screenshot(page, `${route}-en`);
       const text = await page.evaluate(() => document.body.textContent ?? '');
       expect(
         frenchOnly.filter((s) => text.includes(s)),
         route,
       ).toEqual([]);
     }
-    await go(page, 'participants');
-    await screenshot(page, 'participants-en');
     await page.click('[data-testid=sync-now]').catch(() => undefined);
     await go(page, 'more');
     await page.click('fieldset.segmented button:has-text("Français")');

@@ -140,6 +140,8 @@ export const en: Record<MessageKey, string> = {
   'carpools.yourCar': 'Your car',
   'carpools.driver': 'Driver #{id}',
   'carpools.seats': 'going {to}/{seats} · return {from}/{seats} seats',
+  'carpools.seatsTo': '{to}/{seats} seats',
+  'carpools.seatsFrom': '{from}/{seats} seats',
   'carpools.assign': 'Put in this car',
   'carpools.refused': 'Refused by the server: {reason}',
   'carpools.full': 'Full',

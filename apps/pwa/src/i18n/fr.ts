@@ -144,6 +144,8 @@ export const fr = {
   'carpools.yourCar': 'Votre voiture',
   'carpools.driver': 'Conducteur nº {id}',
   'carpools.seats': 'aller {to}/{seats} · retour {from}/{seats} places',
+  'carpools.seatsTo': '{to}/{seats} places',
+  'carpools.seatsFrom': '{from}/{seats} places',
   'carpools.assign': 'Placer dans cette voiture',
   'carpools.refused': 'Refusé par le serveur : {reason}',
   'carpools.full': 'Complet',

@@ -129,7 +129,11 @@ function OfferCard(props: {
       </h3>
       <p class="muted">
         {enumLabel(t, 'trip', offer.trip_direction ?? 'both')} ·{' '}
-        {t('carpools.seats', { to: used.to_activity, from: used.from_activity, seats })}
+        {offer.trip_direction === 'to_activity'
+          ? t('carpools.seatsTo', { to: used.to_activity, seats })
+          : offer.trip_direction === 'from_activity'
+            ? t('carpools.seatsFrom', { from: used.from_activity, seats })
+            : t('carpools.seats', { to: used.to_activity, from: used.from_activity, seats })}
       </p>
       <ul class="list">
         {assignments.map((a) => {

@@ -152,7 +152,12 @@ export function BadgesScreen() {
         </label>
         <label>
           {t('field.level')}
-          <select value={String(level)} onChange={(e) => setLevel(Number(e.currentTarget.value))}>
+          <select
+            value={String(level)}
+            disabled={!template}
+            onChange={(e) => setLevel(Number(e.currentTarget.value))}
+          >
+            {!template && <option value="1">{t('common.choose')}</option>}
             {levelsOf(template).map((l) => (
               <option key={l.level} value={String(l.level)}>
                 {t('badges.level', { level: l.level })}

@@ -1,20 +1,27 @@
 import { useEffect, useState } from 'preact/hooks';
+import { formatDateTime, formatSize } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
+import type { Lang } from '../i18n/translate';
 import { useApp, useLive, useSyncStatus } from '../offline/app-context';
 import { errorText } from '../ui/error-text';
 import { entityLabel, enumLabel, operationLabel } from '../ui/labels';
 import { Empty, Screen } from '../ui/screen';
 
-function bytes(n: number | undefined): string {
+function bytes(lang: Lang, n: number | undefined): string {
   if (n === undefined) return '—';
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  const [value, unit]: [number, 'kilobyte' | 'megabyte' | 'gigabyte'] =
+    n < 1024 ** 2
+      ? [n / 1024, 'kilobyte']
+      : n < 1024 ** 3
+        ? [n / 1024 ** 2, 'megabyte']
+        : [n / 1024 ** 3, 'gigabyte'];
+  return formatSize(lang, value, unit);
 }
 
 /** For support: every outbox entry, the id map, every conflict and how it ended, storage used. */
 export function SyncDetailsScreen() {
   const { store } = useApp();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const status = useSyncStatus(store);
   const data = useLive(
     ['_outbox', '_idMap', '_conflicts'],
@@ -41,10 +48,12 @@ export function SyncDetailsScreen() {
           {status.syncing ? t('sync.running') : status.online ? t('status.online') : t('status.offline')}
         </dd>
         <dt>{t('sync.lastSync')}</dt>
-        <dd>{status.lastSyncAt ? new Date(status.lastSyncAt).toLocaleString() : t('status.neverSynced')}</dd>
+        <dd>{status.lastSyncAt ? formatDateTime(lang, status.lastSyncAt) : t('status.neverSynced')}</dd>
         <dt>{t('sync.storage')}</dt>
         <dd data-testid="storage">
-          {storage ? t('sync.storageOf', { used: bytes(storage.usage), quota: bytes(storage.quota) }) : '—'}
+          {storage
+            ? t('sync.storageOf', { used: bytes(lang, storage.usage), quota: bytes(lang, storage.quota) })
+            : '—'}
         </dd>
         {status.lastError && (
           <>
@@ -156,7 +165,7 @@ export function SyncDetailsScreen() {
                 <td>{enumLabel(t, 'strategy', c.strategy)}</td>
                 <td>
                   {enumLabel(t, 'resolution', c.resolution)}
-                  {c.resolvedAt ? ` · ${new Date(c.resolvedAt).toLocaleString()}` : ''}
+                  {c.resolvedAt ? ` · ${formatDateTime(lang, c.resolvedAt)}` : ''}
                 </td>
               </tr>
             ))}

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { formatTime } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useSyncStatus } from '../offline/app-context';
 import { FailedChanges } from './failed-changes';
@@ -9,12 +10,12 @@ import { FailedChanges } from './failed-changes';
  */
 export function StatusBar() {
   const { store } = useApp();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const status = useSyncStatus(store);
   const [showFailed, setShowFailed] = useState(false);
   const last = status.lastSyncAt
     ? t('status.lastSync', {
-        time: new Date(status.lastSyncAt).toLocaleTimeString([], { timeStyle: 'short' }),
+        time: formatTime(lang, status.lastSyncAt),
       })
     : t('status.neverSynced');
   return (
