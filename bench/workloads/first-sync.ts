@@ -19,7 +19,7 @@ export interface CampFigures {
     limitHeapPeakMiB: Spread;
     limitLongTaskMaxMs: Spread;
   };
-  b4: { changed: number; oursMs: Spread; roundTripMs: Spread }[];
+  b4: { changed: number; oursMs: Spread; roundTripMs: Spread; syncs: Spread }[];
   b7pull: { peerMs: Spread; peerRequests: number; peerLongTaskMaxMs: Spread; peerHeapPeakMiB: Spread };
 }
 
@@ -88,13 +88,15 @@ export async function runCamp(ctx: BenchContext): Promise<CampFigures> {
   const roundTrips = await page.call('roundTrips', `${server.apiUrl}/health`, 30);
   for (const changed of config.incremental) {
     const times: number[] = [];
+    const syncs: number[] = [];
     for (let run = 0; run < Math.max(3, config.runs); run++) {
       const expected = await db.changeAttendance(org.organizationId, changed, round++);
       check(expected.length === changed, `changed ${expected.length} of ${changed} rows`);
       const result = await page.call('oursIncremental', expected);
       times.push(result.ms);
+      syncs.push(result.syncs);
     }
-    b4.push({ changed, oursMs: spread(times), roundTripMs: spread(roundTrips) });
+    b4.push({ changed, oursMs: spread(times), roundTripMs: spread(roundTrips), syncs: spread(syncs) });
   }
 
   // B1 on the same database: the organization is stored, a leader taps.
