@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { FaultProxy } from '../../support/fault-proxy';
 import type { SimBackend } from './backend';
 import { addInto, reportFigures, type SimulationFigures, saveFailure } from './figures';
+import { minimizeSteps } from './minimize';
 import { type RunOptions, type RunResult, runScenario, type SimEnvironment } from './run-scenario';
 import { scenarioArbitrary } from './scenario-arbitrary';
 import type { SimConfig } from './sim-config';
@@ -80,14 +81,24 @@ export async function simulate(
       const result = await runScenario(env, saved.scenario, options);
       record(result);
       if (result.violations.length > 0) {
+        // A saved case shrinks further within the budget (`SIM_NO_SHRINK=1`: as saved).
+        const started = Date.now();
+        const minimized =
+          config.shrinkMs > 0
+            ? await minimizeSteps(
+                { scenario: saved.scenario, violations: result.violations },
+                (scenario) => runScenario(env, scenario, options).then((r) => r.violations),
+                started + config.shrinkMs,
+              )
+            : { scenario: saved.scenario, violations: result.violations, attempts: 0, reductions: 0 };
         failures.push({
           seed: saved.seed,
           run: 1,
-          shrinks: 0,
-          shrinkRuns: 0,
-          shrinkMs: 0,
-          scenario: saved.scenario,
-          violations: result.violations,
+          shrinks: minimized.reductions,
+          shrinkRuns: minimized.attempts,
+          shrinkMs: Date.now() - started,
+          scenario: minimized.scenario,
+          violations: minimized.violations,
         });
       }
     } else {
@@ -127,7 +138,7 @@ export async function simulate(
       `simulation ${config.profile} on ${backend.name} FAILED in run ${failure.run}, seed ${failure.seed}`,
       `  replay the run:          ${replayOf(failure.seed)} (add SIM_NO_SHRINK=1 to skip shrinking, SIM_VERBOSE=1 SIM_TRACE=1 to follow it)`,
       `  replay the shrunk case:  SIM_REPLAY=${saved} SIM_VERBOSE=1 npx vitest run --project simulation ${file}`,
-      `  shrunk ${failure.shrinks} times (${failure.shrinkRuns} runs, ${Math.round(failure.shrinkMs / 1000)} s, budget ${Math.round(config.shrinkMs / 1000)} s) to ${failure.scenario.steps.length} steps, device clock skews ${failure.scenario.devices.map((d) => `${d.skewMinutes} min`).join(', ')}, jitter seed ${failure.scenario.jitterSeed}:`,
+      `  shrunk ${failure.shrinks} times (${failure.shrinkRuns} runs tried, ${Math.round(failure.shrinkMs / 1000)} s, budget ${Math.round(config.shrinkMs / 1000)} s) to ${failure.scenario.steps.length} steps, device clock skews ${failure.scenario.devices.map((d) => `${d.skewMinutes} min`).join(', ')}, jitter seed ${failure.scenario.jitterSeed}:`,
       ...failure.scenario.steps.map((step, i) => `    ${i}: ${JSON.stringify(step)}`),
       '  violations of the shrunk case:',
       ...failure.violations.slice(0, 20).map((v) => `    - ${v}`),
@@ -141,11 +152,17 @@ export async function simulate(
   }
   return figures;
 
-  /** One generated run; on failure, shrinks it within the budget. */
+  /** One generated run; on failure, removes steps from it within the shrink budget. */
   async function runOne(seed: number, run: number, shrinkMs: number): Promise<SimulationFailure | null> {
-    let firstFailureAt: number | null = null;
-    let lastViolations: string[] = [];
-    let shrinkRuns = 0;
+    let failedAt = 0;
+    let violations: string[] = [];
+    const attempt = async (scenario: Scenario): Promise<string[]> => {
+      try {
+        return (await runScenario(env, scenario, options)).violations;
+      } catch (error) {
+        return [`the run threw: ${(error as Error).stack ?? String(error)}`];
+      }
+    };
     const property = fc.asyncProperty(
       scenarioArbitrary({
         devices: sizes.devices,
@@ -155,40 +172,36 @@ export async function simulate(
         fetchTimeoutMs: config.fetchTimeoutMs,
       }),
       async (scenario) => {
-        if (firstFailureAt !== null) {
-          // Shrinking: once the budget is spent every further candidate counts as passing, so
-          // fast-check ends at once with the smallest failing scenario found so far.
-          if (Date.now() - firstFailureAt >= shrinkMs) return;
-          shrinkRuns += 1;
-        }
-        let result: RunResult;
-        try {
-          result = await runScenario(env, scenario, options);
-        } catch (error) {
-          firstFailureAt ??= Date.now();
-          lastViolations = [`the run threw: ${(error as Error).stack ?? String(error)}`];
+        const result = await runScenario(env, scenario, options).catch((error: unknown) => {
+          violations = [`the run threw: ${(error as Error).stack ?? String(error)}`];
           throw error;
-        }
-        if (firstFailureAt === null) record(result);
+        });
+        record(result);
         if (result.violations.length === 0) return;
-        firstFailureAt ??= Date.now();
-        lastViolations = result.violations;
+        violations = result.violations;
         throw new Error(`invariants violated:\n- ${result.violations.slice(0, 20).join('\n- ')}`);
       },
     );
-    const details = await fc.check(property, { seed, numRuns: 1, endOnFailure: shrinkMs === 0 });
+    // fast-check generates the run from the seed; shrinking is ours (`minimizeSteps`), because
+    // fast-check's cannot go below the arbitrary's minimum length.
+    const details = await fc.check(property, { seed, numRuns: 1, endOnFailure: true });
     if (!details.failed) return null;
+    failedAt = Date.now();
     const [scenario] = details.counterexample ?? [];
     if (!scenario)
       throw details.errorInstance ?? new Error(`run ${run} (seed ${seed}) failed without a case`);
+    const minimized =
+      shrinkMs > 0
+        ? await minimizeSteps({ scenario, violations }, attempt, failedAt + shrinkMs)
+        : { scenario, violations, attempts: 0, reductions: 0 };
     return {
       seed,
       run,
-      shrinks: details.numShrinks,
-      shrinkRuns,
-      shrinkMs: firstFailureAt === null ? 0 : Date.now() - firstFailureAt,
-      scenario,
-      violations: lastViolations,
+      shrinks: minimized.reductions,
+      shrinkRuns: minimized.attempts,
+      shrinkMs: Date.now() - failedAt,
+      scenario: minimized.scenario,
+      violations: minimized.violations,
     };
   }
 }
