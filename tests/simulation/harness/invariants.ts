@@ -1,4 +1,4 @@
-import { ENTITY_TYPES, type EntityType, isTempId, jsonEqual } from '@wampums/schema';
+import { type ConflictRecord, ENTITY_TYPES, type EntityType, isTempId, jsonEqual } from '@wampums/schema';
 import type { Snapshot } from '../../support/api';
 import type { Sql } from '../../support/sql';
 import type { LocalState } from './local-state';
@@ -128,6 +128,25 @@ export async function checkEdits(
   return out;
 }
 
+/**
+ * The fields the change behind a conflict carries. The conflict's local version is the whole
+ * record as the device showed it, including values that had synced before (they are on the
+ * server by right); only the change that met the conflict waits for a person. Its outbox entry
+ * (same correlation id) names them; once purged, the fields that differ from the base it was
+ * made on stand in.
+ */
+function carriedByConflict(local: LocalState, c: ConflictRecord): Record<string, unknown> {
+  const entry = local.outbox.find(
+    (e) => e.correlationId === c.correlationId && e.entityType === c.entityType,
+  );
+  if (entry) return entry.payload ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c.localVersion ?? {})) {
+    if (!jsonEqual(c.baseVersion?.[k], v)) out[k] = v;
+  }
+  return out;
+}
+
 /** Medication conflicts wait for a person; the server never holds a value that waits there. */
 export function checkMedication(
   oracle: Oracle,
@@ -149,11 +168,12 @@ export function checkMedication(
   }
   for (const edit of oracle.edits) {
     if (edit.type !== 'medication_requirements' || !edit.unique) continue;
-    const waiting = (locals[edit.device] as LocalState).conflicts.some(
+    const local = locals[edit.device] as LocalState;
+    const waiting = local.conflicts.some(
       (c) =>
         c.entityType === 'medication_requirements' &&
         (c.resolution === 'pending-user' || c.resolution === 'user-server') &&
-        c.localVersion?.[edit.field] === edit.value,
+        carriedByConflict(local, c)[edit.field] === edit.value,
     );
     const row = byMarker.get(`medication_requirements|${edit.marker}`)?.[0];
     if (waiting && row?.[edit.field] === edit.value) {
