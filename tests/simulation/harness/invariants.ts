@@ -1,4 +1,11 @@
-import { type ConflictRecord, ENTITY_TYPES, type EntityType, isTempId, jsonEqual } from '@wampums/schema';
+import {
+  type ConflictRecord,
+  ENTITIES,
+  ENTITY_TYPES,
+  type EntityType,
+  isTempId,
+  jsonEqual,
+} from '@wampums/schema';
 import type { Snapshot } from '../../support/api';
 import type { Sql } from '../../support/sql';
 import type { LocalState } from './local-state';
@@ -53,6 +60,30 @@ function visiblyPending(local: LocalState, type: EntityType, localId: string, ma
   return entryFor || conflictFor;
 }
 
+/** Conflict resolutions under which the device's version was written over the server's row. */
+const SENT_OVER = new Set(['local-wins', 'merged', 'user-local', 'user-merged']);
+
+/**
+ * Two devices created the same record (same natural key, e.g. a participant's badge at one
+ * level): the second create is mapped to the first one's row and settled last-write-wins, so the
+ * later one's fields, marker included, are written over the first one's. The device that wrote
+ * over it recorded the conflict, with the first record's marker in the server version it met.
+ * Markers are never edited, so this is the only way a marker leaves its row.
+ */
+function mergedByNaturalKey(locals: LocalState[], type: EntityType, marker: string): boolean {
+  const field = MARKER_FIELD[type];
+  if (field === undefined || ENTITIES[type].naturalKey === null) return false;
+  return locals.some((local) =>
+    local.conflicts.some(
+      (c) =>
+        c.entityType === type &&
+        SENT_OVER.has(c.resolution) &&
+        c.serverVersion?.[field] === marker &&
+        c.localVersion?.[field] !== marker,
+    ),
+  );
+}
+
 /**
  * Every record a user created is on the server exactly once, or was deleted (itself or a
  * parent it cascades from), or its device still shows it as pending, failed or in conflict.
@@ -64,7 +95,7 @@ export function checkCreates(oracle: Oracle, byMarker: Map<string, Row[]>, local
     if (oracle.isDeleted(record.marker)) continue;
     const local = locals[record.device] as LocalState;
     if (visiblyPending(local, record.type, record.localId, record.marker)) continue;
-    // A natural-key collision settled into the other device's row leaves a conflict on the parent chain.
+    if (mergedByNaturalKey(locals, record.type, record.marker)) continue;
     out.push(
       `lost create: ${record.type} ${record.marker} (device ${record.device}, step ${record.step}) is not on the server, not deleted, and its device shows nothing pending`,
     );
