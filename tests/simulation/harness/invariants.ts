@@ -136,6 +136,14 @@ export async function checkEdits(
       (e) => e.marker === edit.marker && e.field === edit.field && e.type === edit.type && e.step > edit.step,
     );
     if (later) continue;
+    // The same person deleted the record (or a record it cascades from) afterwards: the queued
+    // edit was folded into the delete. If the delete then lost its conflict, the record comes
+    // back as the server has it, and the edit went with the person's own later decision.
+    const markers = new Set([edit.marker, ...oracle.ancestors(edit.marker)]);
+    const deletedLater = oracle.deletes.some(
+      (d) => d.device === edit.device && d.step > edit.step && markers.has(d.marker),
+    );
+    if (deletedLater) continue;
     const local = locals[edit.device] as LocalState;
     const pending = local.outbox.some(
       (e) => e.entityType === edit.type && UNSYNCED.has(e.status) && e.payload?.[edit.field] === edit.value,
