@@ -1,13 +1,17 @@
-import { pushChangeSchema, pushRequestSchema, WampumsError } from '@wampums/schema';
+import { type PushResult, pushChangeSchema, pushRequestSchema, WampumsError } from '@wampums/schema';
 import type { FastifyInstance } from 'fastify';
 import { assertCanWrite, authenticate } from '../auth/guard';
 import type { AppContext } from '../context';
 import { issuesOf, parseOrThrow } from '../errors';
-import { applyWrite } from '../writes/apply-write';
+import { applyWrites } from '../writes/apply-write';
 import { toPushResult } from '../writes/outcome-to-result';
 import { RequestTempIds } from '../writes/temp-ids';
+import type { WriteRequest } from '../writes/write-types';
 
-/** `POST /sync/push`: the changes in the order given, each atomically on its own. */
+/**
+ * `POST /sync/push`: the changes in the order given, each atomically on its own (a savepoint
+ * each, one transaction per chunk of changes: see `applyWrites`).
+ */
 export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/sync/push', async (request) => {
     const actor = await authenticate(request, ctx.tokens);
@@ -19,24 +23,25 @@ export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
         maxChanges: ctx.limits.maxChanges,
       });
     }
-    const ids = new RequestTempIds();
-    const results = [];
+    // Invalid changes are answered in place; the valid ones go through the write path together.
+    const results: (PushResult | null)[] = [];
+    const valid: { index: number; correlationId: string; request: WriteRequest }[] = [];
     for (const raw of envelope.changes) {
       const parsed = pushChangeSchema.safeParse(raw);
       if (!parsed.success) {
         const given = (raw as { correlationId?: unknown } | null)?.correlationId;
         results.push({
-          status: 'rejected' as const,
+          status: 'rejected',
           correlationId: typeof given === 'string' ? given.slice(0, 100) : '',
           error: { code: 'validation_failed', message: 'Invalid change', details: issuesOf(parsed.error) },
         });
         continue;
       }
       const change = parsed.data;
-      const outcome = await applyWrite(
-        ctx.db,
-        actor,
-        {
+      valid.push({
+        index: results.length,
+        correlationId: change.correlationId,
+        request: {
           entityType: change.entityType,
           operation: change.operation,
           entityId: change.entityId,
@@ -46,10 +51,19 @@ export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
           correlationId: change.correlationId,
           dependencies: change.dependencies ?? [],
         },
-        ids,
-      );
-      results.push(toPushResult(change.correlationId, outcome));
+      });
+      results.push(null);
     }
+    const outcomes = await applyWrites(
+      ctx.db,
+      actor,
+      valid.map((v) => v.request),
+      new RequestTempIds(),
+    );
+    valid.forEach((v, i) => {
+      const outcome = outcomes[i];
+      if (outcome) results[v.index] = toPushResult(v.correlationId, outcome);
+    });
     return { data: { results, serverTime: new Date().toISOString() } };
   });
 }

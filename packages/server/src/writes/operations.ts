@@ -14,7 +14,7 @@ import { assertMayDecideBadge, losesApproval } from '../rules/badge-status';
 import { assertOfferKeepsRiders, assertSeatAvailable } from '../rules/carpool-seats';
 import { awardHonorPoints, followHonorParticipant } from '../rules/points';
 import { DependencyPending, resolveReferences } from './references';
-import { lookupTempId, type RequestTempIds, recordTempId } from './temp-ids';
+import { type RequestTempIds, recordTempId } from './temp-ids';
 import { RetryChange, type WriteOutcome, type WriteRequest } from './write-types';
 
 /** The server id an update or delete targets (a temp id resolves through the maps). */
@@ -28,8 +28,7 @@ async function targetId(
   if (typeof id === 'number') return id;
   if (isTempId(id)) {
     if (ids.hasFailed(req.entityType, id)) throw new DependencyPending(`${id} was not created`);
-    const mapped =
-      ids.get(req.entityType, id) ?? (await lookupTempId(tx, actor.organizationId, req.entityType, id));
+    const mapped = await ids.lookup(tx, actor.organizationId, req.entityType, id);
     if (mapped === null) throw new DependencyPending(`temp id ${id} is not known yet`);
     return mapped;
   }
@@ -54,14 +53,14 @@ export async function createEntity(
   const tempId = req.tempId ?? (isTempId(req.entityId) ? req.entityId : null);
   if (tempId) {
     // Already created under another correlationId (its answer was lost): never twice.
-    const existing = await lookupTempId(tx, org, type, tempId);
+    const existing = await ids.lookup(tx, org, type, tempId);
     if (existing !== null) {
       return { status: 'duplicate', serverId: existing, entity: await selectRow(tx, type, org, existing) };
     }
   }
   const values = applyCreateDefaults(type, parsed.data, actor.userId);
   if (type === 'badge_progress') assertMayDecideBadge(actor, null, values);
-  await resolveReferences(tx, org, type, values, ids);
+  await resolveReferences(tx, org, type, values, ids, actor.userId);
   if (type === 'carpool_assignments') {
     await assertSeatAvailable(
       tx,
@@ -105,7 +104,7 @@ export async function updateEntity(
   if (type === 'badge_progress' && losesApproval(current, patch, req.baseUpdatedAt)) {
     return { status: 'conflict', code: 'conflict', serverEntity: current };
   }
-  await resolveReferences(tx, org, type, patch, ids);
+  await resolveReferences(tx, org, type, patch, ids, actor.userId);
   if (type === 'carpool_assignments') {
     const offerId = (patch.carpool_offer_id ?? current.carpool_offer_id) as number;
     const direction = (patch.trip_direction ?? current.trip_direction) as TripDirection;

@@ -1,7 +1,7 @@
 import { type EntityType, foreignKeysOf, isTempId, userFieldsOf, WampumsError } from '@wampums/schema';
 import type { Queryable } from '../db/database';
 import { ident, type Row } from '../entities/rows';
-import { lookupTempId, type RequestTempIds } from './temp-ids';
+import type { RequestTempIds } from './temp-ids';
 
 /** A reference that cannot resolve yet: its parent's create has not been applied. */
 export class DependencyPending extends Error {
@@ -12,7 +12,8 @@ export class DependencyPending extends Error {
  * Replaces temp ids in the foreign-key fields of `values` by server ids (from this request,
  * then from the organization's temp-id map) and checks that every reference names a row of
  * the caller's organization. A row of another organization is reported exactly like a missing
- * one. Mutates `values`.
+ * one. A row created earlier in this request, and the caller's own user id, are not read again:
+ * the composite foreign keys still refuse them if they are gone by now. Mutates `values`.
  */
 export async function resolveReferences(
   tx: Queryable,
@@ -20,6 +21,7 @@ export async function resolveReferences(
   type: EntityType,
   values: Row,
   requestIds: RequestTempIds,
+  actorUserId: number | null = null,
 ): Promise<void> {
   for (const fk of foreignKeysOf(type)) {
     const value = values[fk.field];
@@ -29,12 +31,14 @@ export async function resolveReferences(
       if (requestIds.hasFailed(fk.references, value)) {
         throw new DependencyPending(`${fk.field} waits for ${fk.references} ${value}`);
       }
-      const mapped =
-        requestIds.get(fk.references, value) ??
-        (await lookupTempId(tx, organizationId, fk.references, value));
+      const created = requestIds.get(fk.references, value);
+      const mapped = created ?? (await requestIds.lookup(tx, organizationId, fk.references, value));
       if (mapped === null) throw new DependencyPending(`${fk.field}: temp id ${value} is not known yet`);
       id = mapped;
       values[fk.field] = id;
+      if (created !== undefined && !(type === 'carpool_assignments' && fk.field === 'carpool_offer_id')) {
+        continue;
+      }
     } else {
       id = value as number;
     }
@@ -54,7 +58,7 @@ export async function resolveReferences(
   }
   for (const field of userFieldsOf(type)) {
     const value = values[field];
-    if (typeof value !== 'number') continue;
+    if (typeof value !== 'number' || value === actorUserId) continue;
     const found = await tx.query('SELECT 1 FROM users WHERE organization_id = $1 AND id = $2', [
       organizationId,
       value,

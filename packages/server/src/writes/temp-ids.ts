@@ -1,15 +1,19 @@
-import type { EntityType } from '@wampums/schema';
+import { type EntityType, foreignKeysOf, isTempId } from '@wampums/schema';
 import type { Queryable } from '../db/database';
+import type { WriteRequest } from './write-types';
 
 const keyOf = (type: EntityType, tempId: string) => `${type}\u0000${tempId}`;
 
 /**
- * The temp ids of one request: creates applied earlier in it, and creates that were not
- * applied (their dependants are skipped with `dependency_pending`).
+ * The temp ids of one request: creates applied earlier in it, creates that were not applied
+ * (their dependants are skipped with `dependency_pending`), and the organization's stored map
+ * for every temp id the request names, read once up front ({@link RequestTempIds.preload}).
  */
 export class RequestTempIds {
   private readonly mapped = new Map<string, number>();
   private readonly failed = new Set<string>();
+  /** sync_temp_ids as read by `preload`: a server id, or null when it was not mapped then. */
+  private readonly stored = new Map<string, number | null>();
 
   remember(type: EntityType, tempId: string, serverId: number): void {
     this.mapped.set(keyOf(type, tempId), serverId);
@@ -20,12 +24,69 @@ export class RequestTempIds {
     if (!this.mapped.has(keyOf(type, tempId))) this.failed.add(keyOf(type, tempId));
   }
 
+  /** The server id a create earlier in this request got (not the stored map). */
   get(type: EntityType, tempId: string): number | undefined {
     return this.mapped.get(keyOf(type, tempId));
   }
 
   hasFailed(type: EntityType, tempId: string): boolean {
     return this.failed.has(keyOf(type, tempId));
+  }
+
+  /**
+   * Reads the stored mapping of every temp id `requests` name (their own, their targets, their
+   * dependencies and foreign keys) in one query, instead of one query per lookup.
+   */
+  async preload(tx: Queryable, organizationId: number, requests: readonly WriteRequest[]): Promise<void> {
+    const wanted = new Map<string, [EntityType, string]>();
+    const want = (type: EntityType, value: unknown) => {
+      if (typeof value !== 'string' || !isTempId(value)) return;
+      const key = keyOf(type, value);
+      if (!this.mapped.has(key) && !this.stored.has(key)) wanted.set(key, [type, value]);
+    };
+    for (const req of requests) {
+      want(req.entityType, req.tempId);
+      want(req.entityType, req.entityId);
+      for (const dep of req.dependencies) want(dep.entityType, dep.tempId);
+      const payload = req.payload;
+      if (payload === null || typeof payload !== 'object') continue;
+      for (const fk of foreignKeysOf(req.entityType)) {
+        want(fk.references, (payload as Record<string, unknown>)[fk.field]);
+      }
+    }
+    if (wanted.size === 0) return;
+    const pairs = [...wanted.values()];
+    const rows = await tx.query<{ entity_type: EntityType; temp_id: string; server_id: number }>(
+      `SELECT entity_type, temp_id, server_id FROM sync_temp_ids
+       WHERE organization_id = $1
+         AND (entity_type, temp_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [organizationId, pairs.map(([type]) => type), pairs.map(([, tempId]) => tempId)],
+    );
+    for (const key of wanted.keys()) this.stored.set(key, null);
+    for (const row of rows) this.stored.set(keyOf(row.entity_type, row.temp_id), row.server_id);
+  }
+
+  /**
+   * The server id of a temp id: from this request, else from the organization's map (as
+   * preloaded, or read now for a temp id the preload did not cover).
+   */
+  async lookup(
+    tx: Queryable,
+    organizationId: number,
+    type: EntityType,
+    tempId: string,
+  ): Promise<number | null> {
+    const key = keyOf(type, tempId);
+    const known = this.mapped.get(key) ?? this.stored.get(key);
+    if (known !== undefined) return known;
+    const found = await lookupTempId(tx, organizationId, type, tempId);
+    this.stored.set(key, found);
+    return found;
+  }
+
+  /** Drops what the preload said about a temp id a concurrent request has just mapped. */
+  forget(type: EntityType, tempId: string): void {
+    this.stored.delete(keyOf(type, tempId));
   }
 }
 
