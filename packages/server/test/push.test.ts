@@ -350,6 +350,62 @@ describe.each(BACKENDS)('push on %s', (backend) => {
     expect(shrink.body.error.code).toBe('no_seats');
   });
 
+  it('undoes only the change that fails after writing, in the middle of a push, and keeps the ones around it', async () => {
+    const activity = await leader.post('/activities', { name: 'Camp', activity_date: '2026-09-12' });
+    const offer = await leader.post('/carpool_offers', {
+      activity_id: activity.body.data.id,
+      total_seats_available: 2,
+      trip_direction: 'both',
+    });
+    const rider = await newParticipant(leader, 'Passager');
+    const seat = await leader.post('/carpool_assignments', {
+      carpool_offer_id: offer.body.data.id,
+      participant_id: rider.id,
+      trip_direction: 'both',
+    });
+    expect(seat.status).toBe(201);
+    const before = change('groups', 'create', { payload: { name: 'Avant' } });
+    // Written, then refused by the rule that reads the written row: a rider is on the dropped leg.
+    const shrink = change('carpool_offers', 'update', {
+      entityId: offer.body.data.id,
+      payload: { trip_direction: 'to_activity', total_seats_available: 5 },
+    });
+    const after = change('participants', 'create', {
+      payload: { first_name: 'Après', last_name: 'Tout', group_id: before.tempId },
+    });
+    const res = await leader.push([before, shrink, after]);
+    expect(res.body.data.results.map((r: Json) => r.status)).toEqual(['applied', 'rejected', 'applied']);
+    expect(res.body.data.results[1].error.code).toBe('no_seats');
+    expect(res.body.data.results[2].entity.group_id).toBe(res.body.data.results[0].serverId);
+    const stored = await leader.get(`/carpool_offers/${offer.body.data.id}`);
+    expect(stored.body.data).toMatchObject({ trip_direction: 'both', total_seats_available: 2 });
+    expect(stored.body.data.updated_at).toBe(offer.body.data.updated_at);
+    // The refused change left no receipt: corrected under the same correlationId, it applies.
+    const fixed = await leader.push([{ ...shrink, payload: { total_seats_available: 5 } }]);
+    expect(fixed.body.data.results[0]).toMatchObject({
+      status: 'applied',
+      entity: { total_seats_available: 5 },
+    });
+  });
+
+  it('writes a racing twin of a whole multi-change push once', async () => {
+    const group = change('groups', 'create', { payload: { name: 'Jumeaux' } });
+    const kids = [1, 2, 3].map((i) =>
+      change('participants', 'create', {
+        payload: { first_name: `Jumeau${i}`, last_name: 'Twin', group_id: group.tempId },
+      }),
+    );
+    const [a, b] = await Promise.all([leader.push([group, ...kids]), leader.push([group, ...kids])]);
+    const statuses = [a, b].map((r) => r.body.data.results.map((x: Json) => x.status));
+    expect(statuses.flat().filter((s: string) => s === 'applied')).toHaveLength(4);
+    expect(statuses.flat().filter((s: string) => s === 'duplicate')).toHaveLength(4);
+    expect(a.body.data.results.map((r: Json) => r.serverId)).toEqual(
+      b.body.data.results.map((r: Json) => r.serverId),
+    );
+    const list = await leader.get(`/participants?group_id=${a.body.data.results[0].serverId}`);
+    expect(list.body.data).toHaveLength(3);
+  });
+
   it('stores SQL and HTML in text fields verbatim and returns them as data', async () => {
     const nasty = `Robert'); DROP TABLE participants;-- <script>alert(1)</script> "\u0000"`.replace(
       '\u0000',
