@@ -84,7 +84,7 @@ describe('a medication change waiting for a person', () => {
           for (const e of await db._outbox.toArray()) {
             if (e.entityType !== 'medication_requirements' || e.serverResponse?.status !== 'conflict')
               continue;
-            const record = await db.medication_requirements.get(e.entityId);
+            const record = await db.entity('medication_requirements').get(e.entityId);
             await db._outbox.update(e.localId as number, {
               payload: { ...(e.payload ?? {}), general_notes: record?.general_notes },
             });
