@@ -9,6 +9,13 @@ export type ClientOutboxEntry = OutboxEntry & {
    * otherwise a retry with the same `correlationId` would come back `duplicate` and lose it.
    */
   sentAt?: number | null;
+  /**
+   * The newest version of the record seen from the server since the change was made (`null`:
+   * deleted there), kept up to date by pulls and push answers. Unlike `baseEntity`, which
+   * conflict detection and field merges compare with, this is what settling the change without
+   * sending it (discard, the server's version chosen) puts back.
+   */
+  serverShadow?: Record<string, unknown> | null;
 };
 
 /** A new local change, before it becomes an outbox entry. */

@@ -18,6 +18,7 @@ import { deriveDependencies } from './dependencies';
 import { OfflineStoreError } from './errors';
 import { rekey } from './id-remap';
 import { rebase } from './rebase';
+import { knownServerRow, newestServerRow } from './server-shadow';
 import { REFRESH_IN_PROGRESS_KEY } from './sync-meta';
 import type { ConflictChoice } from './types';
 import { UnsyncedIndex } from './unsynced-index';
@@ -112,6 +113,8 @@ export async function settlePushConflict(
 
   let resolvedVersion: StoredRecord | null = null;
   let resolution = RESOLUTION[decision.kind];
+  // The answer carries the server's current row: the record's other changes keep it as shadow.
+  index.observeServerRow(type, server?.id ?? current.entityId, server);
   if (decision.kind === 'manual') {
     index.put({ ...current, status: 'conflict', serverResponse: result, sentAt: null });
     resolvedVersion = null;
@@ -157,6 +160,13 @@ export async function restoreCascade(db: WampumsOfflineDB): Promise<void> {
   await db._syncMeta.put({ key: REFRESH_IN_PROGRESS_KEY, value: true });
 }
 
+/** The server's row in the push answer that raised the conflict `entry` waits in. */
+function detectedServerRow(entry: ClientOutboxEntry | undefined): StoredRecord | null | undefined {
+  const answer = entry?.serverResponse;
+  if (answer?.status !== 'conflict') return undefined;
+  return (answer.serverEntity ?? null) as StoredRecord | null;
+}
+
 /** Stores the server row with the record's pending changes on top (or deletes it). */
 async function putRebased(
   ctx: Pick<SettleContext, 'db' | 'index'>,
@@ -192,7 +202,12 @@ export async function resolveUserConflict(
     const entry = index
       .pendingFor(type, conflict.entityId)
       .find((e) => e.status === 'conflict' && e.correlationId === conflict.correlationId);
-    const server = conflict.serverVersion as StoredRecord | null;
+    // The newest server version seen: pulls since the conflict was found keep the conflict's
+    // `serverVersion` and the entries' shadows current, and the cursor is already past them.
+    const server = (newestServerRow([
+      conflict.serverVersion,
+      ...(entry ? [knownServerRow(index, entry)] : []),
+    ]) ?? null) as StoredRecord | null;
     let resolution: ConflictResolution;
     let resolvedVersion: StoredRecord | null;
 
@@ -200,7 +215,11 @@ export async function resolveUserConflict(
       resolution = 'user-server';
       if (entry) index.put({ ...entry, status: 'synced', syncedAt: now });
       if (entry?.operation === 'delete' && server) await restoreCascade(db);
-      index.rebaseOnto(type, conflict.entityId, server);
+      // The record's other queued changes were made without seeing newer server versions: they
+      // stay based on the row the conflict was found with, so they are still checked against
+      // what changed since.
+      index.rebaseOnto(type, conflict.entityId, detectedServerRow(entry) ?? server);
+      index.observeServerRow(type, conflict.entityId, server);
       resolvedVersion = await putRebased({ db, index }, type, conflict.entityId, server);
     } else {
       resolution = choice === 'local' ? 'user-local' : 'user-merged';
@@ -218,6 +237,7 @@ export async function resolveUserConflict(
       }
       if (!entry) throw new OfflineStoreError('not_found', 'the change behind this conflict is gone');
       if (server) {
+        index.observeServerRow(type, conflict.entityId, server);
         const patch = fields === null ? null : diffFromServer(type, fields, server);
         if (patch !== null && Object.keys(patch).length === 0)
           index.put({ ...entry, status: 'synced', syncedAt: now });

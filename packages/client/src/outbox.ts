@@ -1,9 +1,10 @@
 import type { OutboxEntry } from '@wampums/schema';
 import type { ClientOutboxEntry } from './coalesce';
 import { restoreCascade } from './conflicts';
-import type { WampumsOfflineDB } from './db';
+import type { StoredRecord, WampumsOfflineDB } from './db';
 import { OfflineStoreError } from './errors';
 import { rebase, UNSYNCED_STATUSES } from './rebase';
+import { knownServerRow } from './server-shadow';
 import { UnsyncedIndex } from './unsynced-index';
 
 /** Outbox entries with one of `statuses`, oldest first. */
@@ -27,9 +28,9 @@ export async function retryEntry(db: WampumsOfflineDB, localId: number): Promise
 }
 
 /**
- * Drops an unsynced change. The record goes back to what it was before the change (with the
- * record's other pending changes on top); a discarded create removes the record, and the changes
- * that depended on it, which could never be sent.
+ * Drops an unsynced change. The record goes back to the newest version seen from the server
+ * (with the record's other pending changes on top; gone if the server deleted it); a discarded
+ * create removes the record, and the changes that depended on it, which could never be sent.
  */
 export async function discardEntry(db: WampumsOfflineDB, localId: number): Promise<void> {
   await db.transaction('rw', db.tables, async () => {
@@ -45,6 +46,8 @@ export async function discardEntry(db: WampumsOfflineDB, localId: number): Promi
 }
 
 async function drop(db: WampumsOfflineDB, index: UnsyncedIndex, entry: ClientOutboxEntry): Promise<void> {
+  // Read before the entry leaves the index: its own shadow counts too.
+  const known = knownServerRow(index, entry);
   index.remove(entry.localId as number);
   const table = db.entity(entry.entityType);
   if (entry.operation === 'create') {
@@ -56,7 +59,11 @@ async function drop(db: WampumsOfflineDB, index: UnsyncedIndex, entry: ClientOut
   }
   // A discarded delete also undoes its local cascade: a full refresh brings the children back.
   if (entry.operation === 'delete') await restoreCascade(db);
-  const base = entry.baseEntity ?? (await table.get(entry.entityId)) ?? null;
-  const record = rebase(base as never, index.pendingFor(entry.entityType, entry.entityId));
+  // The newest server version seen, not the one the change was made on: pulls since then have
+  // moved the cursor past the newer one, which would otherwise never come back.
+  const base =
+    known === undefined ? ((await table.get(entry.entityId)) ?? null) : (known as StoredRecord | null);
+  const record = rebase(base, index.pendingFor(entry.entityType, entry.entityId));
   if (record) await table.put(record);
+  else await table.delete(entry.entityId);
 }

@@ -11,6 +11,7 @@ import {
 import { type Clock, yieldToEventLoop } from './clock';
 import type { StoredRecord, WampumsOfflineDB } from './db';
 import { rebase } from './rebase';
+import { noteServerRows, type ServerObservation } from './server-shadow';
 import { REFRESH_IN_PROGRESS_KEY } from './sync-meta';
 import type { Transport } from './transport';
 import type { PullProgress } from './types';
@@ -121,11 +122,15 @@ async function applyPage(
   await db.transaction('rw', db.tables, async () => {
     const index = await UnsyncedIndex.load(db);
     const pending = index.pendingKeys();
+    // What the server now holds of records with unsynced changes: settling those changes later
+    // puts this back, since the cursor moves past it.
+    const seenPending: ServerObservation[] = [];
     for (const type of UPSERT_ORDER) {
       const rows = upserts.get(type);
       if (!rows) continue;
       const put = rows.flatMap((row) => {
         if (!pending.has(`${type}:${row.id}`)) return [row];
+        seenPending.push({ type, id: row.id as number, row });
         // Never overwrite a pending edit: replay it on the pulled row instead.
         const rebased = rebase(row, index.pendingFor(type, row.id));
         return rebased ? [rebased] : [];
@@ -134,7 +139,13 @@ async function applyPage(
     }
     for (const type of DELETE_ORDER) {
       const ids = deletes.get(type);
-      if (ids) await db.entity(type).bulkDelete(ids);
+      if (!ids) continue;
+      for (const id of ids) if (pending.has(`${type}:${id}`)) seenPending.push({ type, id, row: null });
+      await db.entity(type).bulkDelete(ids);
+    }
+    if (seenPending.length > 0) {
+      await noteServerRows(db, index, seenPending);
+      await index.flush(db);
     }
     await db._syncMeta.put({ key: SYNC_META_KEYS.cursor, value: cursor });
   });
@@ -143,7 +154,15 @@ async function applyPage(
 /** After a full snapshot: removes rows the server no longer has, except unsynced local ones. */
 async function sweep(db: WampumsOfflineDB, seen: Map<EntityType, Set<number>>): Promise<void> {
   await db.transaction('rw', db.tables, async () => {
-    const pending = (await UnsyncedIndex.load(db)).pendingKeys();
+    const index = await UnsyncedIndex.load(db);
+    const pending = index.pendingKeys();
+    // Records with unsynced changes stay, but the snapshot says the server no longer has them.
+    const gonePending: ServerObservation[] = [];
+    for (const entry of index.all()) {
+      const { entityType: type, entityId: id } = entry;
+      if (!isTempId(id) && !(seen.get(type)?.has(id as number) ?? true))
+        gonePending.push({ type, id: id as number, row: null });
+    }
     for (const type of DELETE_ORDER) {
       const keep = seen.get(type) ?? new Set<number>();
       const keys = (await db.entity(type).toCollection().primaryKeys()) as (number | string)[];
@@ -151,6 +170,10 @@ async function sweep(db: WampumsOfflineDB, seen: Map<EntityType, Set<number>>): 
         (id) => !isTempId(id) && !keep.has(id as number) && !pending.has(`${type}:${id}`),
       );
       if (gone.length > 0) await db.entity(type).bulkDelete(gone);
+    }
+    if (gonePending.length > 0) {
+      await noteServerRows(db, index, gonePending);
+      await index.flush(db);
     }
   });
 }

@@ -18,6 +18,7 @@ import { deriveDependencies } from './dependencies';
 import { OfflineStoreError } from './errors';
 import { mappedServerId } from './id-remap';
 import { UNSYNCED_STATUSES } from './rebase';
+import { newestServerRow } from './server-shadow';
 import type { IndexQuery, QueryOptions } from './types';
 import { randomUuid } from './uuid';
 
@@ -254,6 +255,12 @@ export class Repository {
         if (change.operation !== 'create' && !isTempId(current.id)) {
           entry.baseUpdatedAt = typeof current.updated_at === 'string' ? current.updated_at : null;
           entry.baseEntity = current;
+          // The server version to put back if this change is settled unsent: with no other
+          // unsynced change, the record is the server's row; else the newest one they saw.
+          entry.serverShadow =
+            entries.length === 0
+              ? current
+              : newestServerRow((entries as ClientOutboxEntry[]).map((e) => e.serverShadow));
         }
         await db._outbox.add(entry);
       }

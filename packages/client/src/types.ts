@@ -136,7 +136,10 @@ export interface OutboxApi {
   list(options?: { status?: OutboxEntry['status'][] }): Promise<OutboxEntry[]>;
   /** Sends a failed entry again at the next sync (and resets its backoff). */
   retry(localId: number): Promise<void>;
-  /** Drops a pending or failed change and restores the record to the server's version. */
+  /**
+   * Drops a pending or failed change and restores the record to the newest server version seen
+   * (with its other unsynced changes on top; gone if the server deleted it).
+   */
   discard(localId: number): Promise<void>;
   live(): LiveQuery<OutboxEntry[]>;
 }

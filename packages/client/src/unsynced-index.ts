@@ -2,6 +2,7 @@ import { type EntityType, isTempId } from '@wampums/schema';
 import type { ClientOutboxEntry } from './coalesce';
 import type { WampumsOfflineDB } from './db';
 import { UNSYNCED_STATUSES } from './rebase';
+import { newestServerRow, type ServerRow } from './server-shadow';
 
 /** Every temp id an entry names: its record's, its payload's foreign keys', its dependencies'. */
 function tempIdsOf(entry: ClientOutboxEntry): string[] {
@@ -88,9 +89,21 @@ export class UnsyncedIndex {
    */
   rebaseOnto(type: EntityType, id: number | string, row: Record<string, unknown> | null): void {
     if (!row || typeof row.updated_at !== 'string') return;
+    this.observeServerRow(type, id, row);
     for (const e of this.pendingFor(type, id)) {
       if (e.operation === 'create' || e.status === 'in_progress' || e.status === 'conflict') continue;
       this.put({ ...e, baseUpdatedAt: row.updated_at, baseEntity: row });
+    }
+  }
+
+  /**
+   * The server showed `row` for a record (`null`: deleted): its unsynced entries keep the newest
+   * version seen as their server shadow, without touching the base they were made on.
+   */
+  observeServerRow(type: EntityType, id: number | string, row: ServerRow): void {
+    for (const e of this.pendingFor(type, id)) {
+      const newest = newestServerRow([e.serverShadow, row]);
+      if (newest !== e.serverShadow) this.put({ ...e, serverShadow: newest });
     }
   }
 
