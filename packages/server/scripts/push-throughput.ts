@@ -27,7 +27,11 @@ interface Change {
 /** One batch of 200 changes: 10 groups, each with 4 participants holding attendance, an honor and an edit. */
 function batch(n: number): Change[] {
   const changes: Change[] = [];
-  const create = (entityType: string, payload: Record<string, unknown>, deps: Change['dependencies'] = []) => {
+  const create = (
+    entityType: string,
+    payload: Record<string, unknown>,
+    deps: Change['dependencies'] = [],
+  ) => {
     const tempId = generateTempId();
     changes.push({
       correlationId: randomUUID(),
