@@ -53,6 +53,22 @@ export function client(server: { apiUrl: string }, token?: string) {
         if (!res.body.data.hasMore) return { changes, cursor: next as string };
       }
     },
+    /**
+     * Pulls from `cursor` until `done(changes)` holds. A pull shows only transactions older than
+     * every one still running on the PostgreSQL server (other test files' included), so a change
+     * just committed can take a moment to show; it is never skipped.
+     */
+    async pullUntil(cursor: string, done: (changes: Json[]) => boolean, limit = 200, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let page = await this.pullAll(cursor, limit);
+      const changes = [...page.changes];
+      while (!done(changes) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        page = await this.pullAll(page.cursor, limit);
+        changes.push(...page.changes);
+      }
+      return { changes, cursor: page.cursor };
+    },
   };
 }
 
