@@ -20,3 +20,12 @@ export function textOrNull(value: string): string | null {
   const trimmed = value.trim();
   return trimmed === '' ? null : trimmed;
 }
+
+/**
+ * A form open while its record changes underneath (a pull, another tab): the fields the leader
+ * has not touched take the record's new values, the ones they edited keep their edit.
+ */
+export function rebaseForm<F extends object>(base: F, form: F, fresh: F): F {
+  const edited = changedFields(base as Record<string, unknown>, form as Record<string, unknown>);
+  return { ...fresh, ...edited } as F;
+}

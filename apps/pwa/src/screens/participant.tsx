@@ -1,8 +1,9 @@
 import type { StoredRecord } from '@wampums/client';
+import { jsonEqual } from '@wampums/schema';
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
-import { changedFields, textOrNull } from '../offline/patch';
+import { changedFields, rebaseForm, textOrNull } from '../offline/patch';
 import { pointTotals } from '../offline/points';
 import { fullName } from '../offline/records';
 import { readRoster } from '../offline/roster';
@@ -70,13 +71,19 @@ export function ParticipantScreen(props: { id: string }) {
   const [base, setBase] = useState<Form | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  // The form starts from the record once it is read, and is not reset by later live updates.
+  // The form starts from the record once it is read; a later change of the record (a pull)
+  // updates the fields the leader has not touched and keeps the ones they edited.
   useEffect(() => {
-    if (data && form === null) {
-      setForm(formOf(data.current));
-      setBase(formOf(data.current));
+    if (!data) return;
+    const fresh = formOf(data.current);
+    if (form === null || base === null) {
+      setForm(fresh);
+      setBase(fresh);
+    } else if (!jsonEqual(base, fresh)) {
+      setForm(rebaseForm(base, form, fresh));
+      setBase(fresh);
     }
-  }, [data, form]);
+  }, [data]);
 
   if (!data || !form) return null;
   if (!isNew && !data.current) return <Screen title={t('participants.notFound')}>{null}</Screen>;

@@ -1,8 +1,9 @@
 import type { StoredRecord } from '@wampums/client';
+import { jsonEqual } from '@wampums/schema';
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
-import { changedFields, textOrNull } from '../offline/patch';
+import { changedFields, rebaseForm, textOrNull } from '../offline/patch';
 import { readRoster } from '../offline/roster';
 import { errorText } from '../ui/error-text';
 import { ParticipantSelect } from '../ui/participant-select';
@@ -75,13 +76,18 @@ export function RequirementScreen(props: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   useEffect(() => {
-    if (!data || form !== null) return;
-    const initial = formOf(data.current, routeParams().get('participant'));
-    const picked = data.roster.participants.find((p) => String(p.id) === String(initial.participant_id));
-    initial.participant_id = picked ? picked.id : null;
-    setForm(initial);
-    setBase(initial);
-  }, [data, form]);
+    if (!data) return;
+    const fresh = formOf(data.current, routeParams().get('participant'));
+    const picked = data.roster.participants.find((p) => String(p.id) === String(fresh.participant_id));
+    fresh.participant_id = picked ? picked.id : null;
+    if (form === null || base === null) {
+      setForm(fresh);
+      setBase(fresh);
+    } else if (!jsonEqual(base, fresh)) {
+      setForm(rebaseForm(base, form, fresh));
+      setBase(fresh);
+    }
+  }, [data]);
   if (!data || !form) return null;
   if (!isNew && !data.current) return <Screen title={t('medication.notFound')}>{null}</Screen>;
   const set = (patch: Partial<Form>) => {

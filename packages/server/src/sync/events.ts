@@ -22,8 +22,14 @@ export class LiveStreams {
 }
 
 const COALESCE_MS = 30;
-const VISIBILITY_POLL_MS = 20;
-const VISIBILITY_TRIES = 100;
+/**
+ * An event is sent once the commit is visible to a pull (every older transaction on the
+ * PostgreSQL server has finished); a client pulling earlier would find nothing and wait for its
+ * periodic pull. Checks start every 20 ms and slow down to 250 ms; after 60 s the client's own
+ * periodic pull has long taken over.
+ */
+const VISIBILITY_POLL_MS = { first: 20, max: 250 };
+const VISIBILITY_WAIT_MS = 60_000;
 
 /**
  * `GET /sync/events`: server-sent events for the token's organization. The token may come as
@@ -54,10 +60,15 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, streams: Live
       const xid = pendingXid;
       pendingXid = null;
       if (xid === null || closed) return;
-      for (let i = 0; i < VISIBILITY_TRIES && !closed && !(await isVisible(ctx.db, xid.toString())); i++) {
-        await new Promise((resolve) => setTimeout(resolve, VISIBILITY_POLL_MS));
+      const deadline = Date.now() + VISIBILITY_WAIT_MS;
+      let pause = VISIBILITY_POLL_MS.first;
+      let visible = await isVisible(ctx.db, xid.toString());
+      while (!visible && !closed && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        pause = Math.min(pause * 2, VISIBILITY_POLL_MS.max);
+        visible = await isVisible(ctx.db, xid.toString());
       }
-      if (closed) return;
+      if (closed || !visible) return;
       const position = await headPosition(ctx.db, actor.organizationId);
       const cursor = ctx.cursors.encode({ k: 'log', ...position, a: Date.now() });
       res.write(`event: ${CHANGES_EVENT}\ndata: ${JSON.stringify({ cursor })}\n\n`);
