@@ -1,10 +1,11 @@
 import type { StoredRecord } from '@wampums/client';
 import type { Section } from '@wampums/schema';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
 import { SECTIONS } from '../offline/enums';
 import { changedFields } from '../offline/patch';
+import { useRecordForm } from '../offline/use-record-form';
 import { errorText } from '../ui/error-text';
 import { enumLabel } from '../ui/labels';
 import { navigate } from '../ui/router';
@@ -41,16 +42,8 @@ export function GroupScreen(props: { id: string }) {
     },
     [props.id],
   );
-  const [form, setForm] = useState<Form | null>(null);
-  // Only the fields changed since the form opened go into the update (see participant.tsx).
-  const [base, setBase] = useState<Form | null>(null);
+  const { form, base, set } = useRecordForm(data, () => formOf(data?.current));
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (data && form === null) {
-      setForm(formOf(data.current));
-      setBase(formOf(data.current));
-    }
-  }, [data, form]);
 
   if (!data || !form) return null;
   if (!isNew && !data.current) return <Screen title={t('groups.notFound')}>{null}</Screen>;
@@ -82,7 +75,7 @@ export function GroupScreen(props: { id: string }) {
             required
             maxLength={120}
             value={form.name}
-            onInput={(e) => setForm({ ...form, name: e.currentTarget.value })}
+            onInput={(e) => set({ name: e.currentTarget.value })}
           />
         </label>
         <label>
@@ -90,7 +83,7 @@ export function GroupScreen(props: { id: string }) {
           <select
             name="section"
             value={form.section}
-            onChange={(e) => setForm({ ...form, section: e.currentTarget.value as Section })}
+            onChange={(e) => set({ section: e.currentTarget.value as Section })}
           >
             {SECTIONS.map((s) => (
               <option key={s} value={s}>

@@ -1,12 +1,12 @@
 import type { StoredRecord } from '@wampums/client';
-import { jsonEqual } from '@wampums/schema';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
-import { changedFields, rebaseForm, textOrNull } from '../offline/patch';
+import { changedFields, textOrNull } from '../offline/patch';
 import { pointTotals } from '../offline/points';
 import { fullName } from '../offline/records';
 import { readRoster } from '../offline/roster';
+import { useRecordForm } from '../offline/use-record-form';
 import { errorText } from '../ui/error-text';
 import { GroupSelect } from '../ui/group-select';
 import { PointsBadge } from '../ui/points-badge';
@@ -65,33 +65,11 @@ export function ParticipantScreen(props: { id: string }) {
     },
     [props.id],
   );
-  const [form, setForm] = useState<Form | null>(null);
-  // What the form started from: only fields the leader changed since go into the update, so an
-  // edit pulled from another leader meanwhile is not overwritten with the form's stale value.
-  const [base, setBase] = useState<Form | null>(null);
+  const { form, base, saved, set, markSaved } = useRecordForm(data, () => formOf(data?.current));
   const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  // The form starts from the record once it is read; a later change of the record (a pull)
-  // updates the fields the leader has not touched and keeps the ones they edited.
-  useEffect(() => {
-    if (!data) return;
-    const fresh = formOf(data.current);
-    if (form === null || base === null) {
-      setForm(fresh);
-      setBase(fresh);
-    } else if (!jsonEqual(base, fresh)) {
-      setForm(rebaseForm(base, form, fresh));
-      setBase(fresh);
-    }
-  }, [data]);
 
   if (!data || !form) return null;
   if (!isNew && !data.current) return <Screen title={t('participants.notFound')}>{null}</Screen>;
-  const set = (patch: Partial<Form>) => {
-    setSaved(false);
-    setForm({ ...form, ...patch });
-  };
-
   const save = async (event: Event) => {
     event.preventDefault();
     setError(null);
@@ -104,8 +82,7 @@ export function ParticipantScreen(props: { id: string }) {
       const current = data.current as StoredRecord;
       const patch = changedFields(fieldsOf(base ?? form), fieldsOf(form));
       if (Object.keys(patch).length > 0) await store.update('participants', current.id, patch);
-      setBase(form);
-      setSaved(true);
+      markSaved();
     } catch (e) {
       setError(errorText(t, e));
     }

@@ -1,10 +1,10 @@
 import type { StoredRecord } from '@wampums/client';
-import { jsonEqual } from '@wampums/schema';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
-import { changedFields, rebaseForm, textOrNull } from '../offline/patch';
+import { changedFields, textOrNull } from '../offline/patch';
 import { readRoster } from '../offline/roster';
+import { useRecordForm } from '../offline/use-record-form';
 import { errorText } from '../ui/error-text';
 import { ParticipantSelect } from '../ui/participant-select';
 import { navigate, routeParams } from '../ui/router';
@@ -71,29 +71,15 @@ export function RequirementScreen(props: { id: string }) {
     }),
     [props.id],
   );
-  const [form, setForm] = useState<Form | null>(null);
-  const [base, setBase] = useState<Form | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (!data) return;
-    const fresh = formOf(data.current, routeParams().get('participant'));
-    const picked = data.roster.participants.find((p) => String(p.id) === String(fresh.participant_id));
+  const { form, base, saved, set, markSaved } = useRecordForm(data, () => {
+    const fresh = formOf(data?.current, routeParams().get('participant'));
+    const picked = data?.roster.participants.find((p) => String(p.id) === String(fresh.participant_id));
     fresh.participant_id = picked ? picked.id : null;
-    if (form === null || base === null) {
-      setForm(fresh);
-      setBase(fresh);
-    } else if (!jsonEqual(base, fresh)) {
-      setForm(rebaseForm(base, form, fresh));
-      setBase(fresh);
-    }
-  }, [data]);
+    return fresh;
+  });
+  const [error, setError] = useState<string | null>(null);
   if (!data || !form) return null;
   if (!isNew && !data.current) return <Screen title={t('medication.notFound')}>{null}</Screen>;
-  const set = (patch: Partial<Form>) => {
-    setSaved(false);
-    setForm({ ...form, ...patch });
-  };
 
   const save = async (event: Event) => {
     event.preventDefault();
@@ -107,8 +93,7 @@ export function RequirementScreen(props: { id: string }) {
       const patch = changedFields(fieldsOf(base ?? form), fieldsOf(form));
       if (Object.keys(patch).length > 0)
         await store.update('medication_requirements', (data.current as StoredRecord).id, patch);
-      setBase(form);
-      setSaved(true);
+      markSaved();
     } catch (e) {
       setError(errorText(t, e));
     }
