@@ -1,11 +1,10 @@
 import type { ConflictRecord } from '@wampums/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultProxy } from '../support/fault-proxy';
-import { type SimBackend, startPgliteBackend } from './harness/backend';
+import { describe, expect, it } from 'vitest';
 import { checkCreates } from './harness/invariants';
 import type { LocalState } from './harness/local-state';
 import { Oracle } from './harness/oracle';
-import { runScenario, startProxy } from './harness/run-scenario';
+import { runScenario } from './harness/run-scenario';
+import { scenarioEnvironment, syncStep } from './harness/scenario-fixture';
 import type { Step } from './harness/steps';
 
 // Found by the simulation on PostgreSQL (seeds 166202995, 969817168) and PGlite (260524889):
@@ -15,20 +14,8 @@ import type { Step } from './harness/steps';
 // first one's, and the phone that wrote over it records the conflict. The first leader's badge
 // is still on the server, merged, not lost; the checks must tell that from a lost create.
 
-let backend: SimBackend;
-let proxy: FaultProxy;
-
-beforeAll(async () => {
-  backend = await startPgliteBackend();
-  proxy = await startProxy(backend);
-});
-
-afterAll(async () => {
-  await proxy?.stop();
-  await backend?.close();
-});
-
-const sync = (d: number): Step => ({ t: 'sync', d, faults: [], crashAtWrite: null, ignoreBackoff: true });
+const environment = scenarioEnvironment();
+const sync = syncStep;
 const badge = (d: number): Step => ({
   t: 'create',
   d,
@@ -42,7 +29,7 @@ const badge = (d: number): Step => ({
 describe('the same badge level recorded on two phones', () => {
   it('merges into one row, the later create written over the first', async () => {
     const result = await runScenario(
-      { backend, proxy, fetchTimeoutMs: 800 },
+      environment(),
       {
         devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }, { skewMinutes: 0 }],
         jitterSeed: 1,

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultProxy } from '../support/fault-proxy';
-import { type SimBackend, startPgliteBackend } from './harness/backend';
-import { runScenario, startProxy } from './harness/run-scenario';
-import type { Step } from './harness/steps';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from './harness/run-scenario';
+import { scenarioEnvironment, syncStep } from './harness/scenario-fixture';
 
 // Found by the simulation on PostgreSQL with seed 249858117: a leader deletes a participant
 // that another leader edits a moment later. The server refuses the delete (conflict, the later
@@ -10,25 +8,13 @@ import type { Step } from './harness/steps';
 // badges and medication records its delete had removed locally never do: the pull cursor is
 // already past them, so the phone disagrees with the server until a full refresh.
 
-let backend: SimBackend;
-let proxy: FaultProxy;
-
-beforeAll(async () => {
-  backend = await startPgliteBackend();
-  proxy = await startProxy(backend);
-});
-
-afterAll(async () => {
-  await proxy?.stop();
-  await backend?.close();
-});
-
-const sync = (d: number): Step => ({ t: 'sync', d, faults: [], crashAtWrite: null, ignoreBackoff: true });
+const environment = scenarioEnvironment();
+const sync = syncStep;
 
 describe('a delete refused by a conflict', () => {
   it('gives the device back everything the delete had removed with the record', async () => {
     const result = await runScenario(
-      { backend, proxy, fetchTimeoutMs: 800 },
+      environment(),
       {
         devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }],
         jitterSeed: 1,

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultProxy } from '../support/fault-proxy';
-import { type SimBackend, startPgliteBackend } from './harness/backend';
-import { runScenario, startProxy } from './harness/run-scenario';
-import type { Step } from './harness/steps';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from './harness/run-scenario';
+import { scenarioEnvironment, syncStep } from './harness/scenario-fixture';
 
 // Found by the simulation on PGlite (seeds 260524887, 260524890): a leader renames a
 // participant, then deletes the participant before syncing. The queued rename is folded into
@@ -11,25 +9,13 @@ import type { Step } from './harness/steps';
 // is not on the server, by the leader's own later decision, not lost: the delete's conflict is
 // recorded on the phone.
 
-let backend: SimBackend;
-let proxy: FaultProxy;
-
-beforeAll(async () => {
-  backend = await startPgliteBackend();
-  proxy = await startProxy(backend);
-});
-
-afterAll(async () => {
-  await proxy?.stop();
-  await backend?.close();
-});
-
-const sync = (d: number): Step => ({ t: 'sync', d, faults: [], crashAtWrite: null, ignoreBackoff: true });
+const environment = scenarioEnvironment();
+const sync = syncStep;
 
 describe('an edit followed by a delete that loses its conflict', () => {
   it('is not taken for a lost edit', async () => {
     const result = await runScenario(
-      { backend, proxy, fetchTimeoutMs: 800 },
+      environment(),
       {
         devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }, { skewMinutes: 0 }],
         jitterSeed: 1,

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultProxy } from '../support/fault-proxy';
-import { type SimBackend, startPgliteBackend } from './harness/backend';
-import { runScenario, startProxy } from './harness/run-scenario';
-import type { Step } from './harness/steps';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from './harness/run-scenario';
+import { scenarioEnvironment, syncStep } from './harness/scenario-fixture';
 
 // Found by the simulation on PostgreSQL (seed 7045663) and PGlite (seed 260524894): a leader's
 // change of a medication requirement reached the server; a later change of another field of
@@ -11,25 +9,13 @@ import type { Step } from './harness/steps';
 // had already synced. That value is on the server by right: only the fields of the waiting
 // change must stay off the server.
 
-let backend: SimBackend;
-let proxy: FaultProxy;
-
-beforeAll(async () => {
-  backend = await startPgliteBackend();
-  proxy = await startProxy(backend);
-});
-
-afterAll(async () => {
-  await proxy?.stop();
-  await backend?.close();
-});
-
-const sync = (d: number): Step => ({ t: 'sync', d, faults: [], crashAtWrite: null, ignoreBackoff: true });
+const environment = scenarioEnvironment();
+const sync = syncStep;
 
 describe('a medication change waiting for a person', () => {
   it('does not hold back what the same device had already synced', async () => {
     const result = await runScenario(
-      { backend, proxy, fetchTimeoutMs: 800 },
+      environment(),
       {
         devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }],
         jitterSeed: 1,
@@ -58,7 +44,7 @@ describe('a medication change waiting for a person', () => {
     // The oracle must keep failing when the waiting change itself is on the server: here the
     // device's store is broken on purpose so that its conflict claims the synced value.
     const result = await runScenario(
-      { backend, proxy, fetchTimeoutMs: 800 },
+      environment(),
       {
         devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }],
         jitterSeed: 1,

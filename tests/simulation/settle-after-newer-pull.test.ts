@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultProxy } from '../support/fault-proxy';
-import { type SimBackend, startPgliteBackend } from './harness/backend';
-import { runScenario, startProxy } from './harness/run-scenario';
-import type { Step } from './harness/steps';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from './harness/run-scenario';
+import { scenarioEnvironment, syncStep } from './harness/scenario-fixture';
 
 // Found by the soak on PostgreSQL (seed 969817168) and a bounded run (seed 1214442528): when a
 // person settles a change that waits for them (discards a refused change, or takes the
@@ -10,25 +8,13 @@ import type { Step } from './harness/steps';
 // the change was made or the conflict found, not the newer version it has pulled since; the
 // pull cursor is already past that version, so the phone keeps the old one.
 
-let backend: SimBackend;
-let proxy: FaultProxy;
-
-beforeAll(async () => {
-  backend = await startPgliteBackend();
-  proxy = await startProxy(backend);
-});
-
-afterAll(async () => {
-  await proxy?.stop();
-  await backend?.close();
-});
-
-const sync = (d: number): Step => ({ t: 'sync', d, faults: [], crashAtWrite: null, ignoreBackoff: true });
+const environment = scenarioEnvironment();
+const sync = syncStep;
 
 describe('settling a change after a newer version was pulled', () => {
   it('discarding a refused change leaves the device with the server’s newest version', async () => {
     const result = await runScenario(
-      { backend, proxy, fetchTimeoutMs: 800 },
+      environment(),
       {
         // Device 0 signs in as the organization's admin, device 1 as a leader.
         devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }],
@@ -51,7 +37,7 @@ describe('settling a change after a newer version was pulled', () => {
 
   it('taking the server’s version of a medication conflict leaves the device with its newest version', async () => {
     const result = await runScenario(
-      { backend, proxy, fetchTimeoutMs: 800 },
+      environment(),
       {
         devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }],
         jitterSeed: 1,
