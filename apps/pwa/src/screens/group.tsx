@@ -7,6 +7,7 @@ import { SECTIONS } from '../offline/enums';
 import { changedFields } from '../offline/patch';
 import { useRecordForm } from '../offline/use-record-form';
 import { errorText } from '../ui/error-text';
+import { FormFooter } from '../ui/form-footer';
 import { enumLabel } from '../ui/labels';
 import { navigate } from '../ui/router';
 import { Screen } from '../ui/screen';
@@ -92,15 +93,7 @@ export function GroupScreen(props: { id: string }) {
             ))}
           </select>
         </label>
-        {error && <p class="alert alert-error">{error}</p>}
-        <div class="actions">
-          <a class="button secondary" href="#/participants">
-            {t('action.back')}
-          </a>
-          <button type="submit" class="primary" data-testid="save-group">
-            {t('action.save')}
-          </button>
-        </div>
+        <FormFooter error={error} backHref="#/participants" saveTestId="save-group" />
       </form>
     </Screen>
   );

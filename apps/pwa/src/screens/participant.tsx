@@ -8,6 +8,7 @@ import { fullName } from '../offline/records';
 import { readRoster } from '../offline/roster';
 import { useRecordForm } from '../offline/use-record-form';
 import { errorText } from '../ui/error-text';
+import { FormFooter } from '../ui/form-footer';
 import { GroupSelect } from '../ui/group-select';
 import { PointsBadge } from '../ui/points-badge';
 import { navigate } from '../ui/router';
@@ -154,16 +155,7 @@ export function ParticipantScreen(props: { id: string }) {
             onInput={(e) => set({ notes: e.currentTarget.value })}
           />
         </label>
-        {error && <p class="alert alert-error">{error}</p>}
-        {saved && <p class="alert alert-ok">{t('common.saved')}</p>}
-        <div class="actions">
-          <a class="button secondary" href="#/participants">
-            {t('action.back')}
-          </a>
-          <button type="submit" class="primary" data-testid="save">
-            {t('action.save')}
-          </button>
-        </div>
+        <FormFooter error={error} saved={saved} backHref="#/participants" saveTestId="save" />
       </form>
       {!isNew && data.current && (
         <div class="links">

@@ -6,6 +6,7 @@ import { changedFields, textOrNull } from '../offline/patch';
 import { readRoster } from '../offline/roster';
 import { useRecordForm } from '../offline/use-record-form';
 import { errorText } from '../ui/error-text';
+import { FormFooter } from '../ui/form-footer';
 import { ParticipantSelect } from '../ui/participant-select';
 import { navigate, routeParams } from '../ui/router';
 import { Screen } from '../ui/screen';
@@ -166,16 +167,7 @@ export function RequirementScreen(props: { id: string }) {
             onInput={(e) => set({ general_notes: e.currentTarget.value })}
           />
         </label>
-        {error && <p class="alert alert-error">{error}</p>}
-        {saved && <p class="alert alert-ok">{t('common.saved')}</p>}
-        <div class="actions">
-          <a class="button secondary" href="#/medication">
-            {t('action.back')}
-          </a>
-          <button type="submit" class="primary" data-testid="save">
-            {t('action.save')}
-          </button>
-        </div>
+        <FormFooter error={error} saved={saved} backHref="#/medication" saveTestId="save" />
       </form>
     </Screen>
   );
