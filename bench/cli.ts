@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configFromEnv } from './config';
+import { configFromEnv, type WorkloadId } from './config';
 import { consoleTable, markdownSummary, tableRows } from './lib/report';
 import { runBench } from './run-bench';
 
@@ -36,8 +36,17 @@ const started = Date.now();
 const results = await runBench(config, (message) =>
   console.log(`[bench ${Math.round((Date.now() - started) / 1000)}s] ${message}`),
 );
-const rows = tableRows(results);
+const { only } = config;
+const rows = tableRows(results).filter((row) => only === null || only.has(row.id as WorkloadId));
 const summary = markdownSummary(results, rows);
+if (only !== null) {
+  // A partial run is for iterating on one workload: the results files keep the last full run.
+  console.log(`\n${consoleTable(rows)}\n`);
+  console.log(
+    `Partial run (BENCH_ONLY=${[...only].join(',')}): bench/results and README.md left as they are.`,
+  );
+  process.exit(0);
+}
 await mkdir(RESULTS, { recursive: true });
 await writeFile(
   path.join(RESULTS, 'latest.json'),

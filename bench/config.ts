@@ -31,6 +31,30 @@ export interface BenchConfig {
   skipApp: boolean;
   /** Build the PWA before B6 even when a build is there (the full run does, to time the current code). */
   buildApp: boolean;
+  /**
+   * The workloads to run (`BENCH_ONLY=B1,B2`), `null` for all. A workload left out returns empty
+   * figures and its lines leave the table; a partial run writes no results file.
+   */
+  only: ReadonlySet<WorkloadId> | null;
+}
+
+export const WORKLOAD_IDS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'] as const;
+export type WorkloadId = (typeof WORKLOAD_IDS)[number];
+
+/** Whether any of `ids` is part of this run. */
+export function selected(config: BenchConfig, ...ids: WorkloadId[]): boolean {
+  return config.only === null || ids.some((id) => config.only?.has(id));
+}
+
+function onlyFromEnv(): ReadonlySet<WorkloadId> | null {
+  const raw = process.env.BENCH_ONLY?.trim();
+  if (!raw) return null;
+  const ids = raw.split(',').map((id) => id.trim().toUpperCase());
+  for (const id of ids) {
+    if (!(WORKLOAD_IDS as readonly string[]).includes(id))
+      throw new Error(`BENCH_ONLY lists "${id}": expected some of ${WORKLOAD_IDS.join(',')}`);
+  }
+  return new Set(ids as WorkloadId[]);
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -45,6 +69,7 @@ function intFromEnv(name: string, fallback: number): number {
 /** The full-size configuration, with environment overrides. */
 export function configFromEnv(): BenchConfig {
   const rows = intFromEnv('BENCH_ROWS', 50_000);
+  const only = onlyFromEnv();
   return {
     runs: intFromEnv('BENCH_RUNS', 3),
     pushRuns: intFromEnv('BENCH_PUSH_RUNS', 1),
@@ -58,8 +83,9 @@ export function configFromEnv(): BenchConfig {
     appOpens: intFromEnv('BENCH_APP_OPENS', 3),
     pushBatchSize: intFromEnv('BENCH_PUSH_BATCH', 200),
     pullPageSize: intFromEnv('BENCH_PULL_PAGE', 500),
-    skipApp: process.env.BENCH_SKIP_APP === '1',
+    skipApp: process.env.BENCH_SKIP_APP === '1' || (only !== null && !only.has('B6')),
     buildApp: process.env.BENCH_BUILD_APP !== '0',
+    only,
   };
 }
 
@@ -80,5 +106,6 @@ export function smokeConfig(): BenchConfig {
     pullPageSize: 100,
     skipApp: false,
     buildApp: false,
+    only: null,
   };
 }

@@ -1,9 +1,10 @@
 import type { EntityType } from '@wampums/schema';
+import { selected } from '../config';
 import { countRows } from '../datasets/camp-rows';
 import { openBenchPage, openPeerPage } from '../lib/bench-page';
-import { quantile, type Spread, spread } from '../lib/stats';
+import { quantile, type Spread } from '../lib/stats';
 import { toPeerDoc } from '../peer/rxdb-schemas';
-import { type BenchContext, check } from './context';
+import { type BenchContext, check, NOT_RUN, spreadIfRun } from './context';
 
 /** B1, B3, B4 and B3's half of B7: one organization of `rows` rows, pulled, then used. */
 export interface CampFigures {
@@ -25,8 +26,35 @@ export interface CampFigures {
 
 const MiB = 1024 * 1024;
 
+/** The figures of a partial run (`BENCH_ONLY`) without B1, B3, B4 and B7. */
+function notRun(rows: number): CampFigures {
+  return {
+    b1: { actions: 0, oursP50: NOT_RUN, oursP95: NOT_RUN, rawP50: NOT_RUN, rawP95: NOT_RUN },
+    b3: {
+      rows,
+      oursMs: NOT_RUN,
+      oursRowsPerSec: NOT_RUN,
+      oursHeapPeakMiB: NOT_RUN,
+      oursLongTaskMaxMs: NOT_RUN,
+      oursRequests: 0,
+      limitMs: NOT_RUN,
+      limitHeapPeakMiB: NOT_RUN,
+      limitLongTaskMaxMs: NOT_RUN,
+    },
+    b4: [],
+    b7pull: { peerMs: NOT_RUN, peerRequests: 0, peerLongTaskMaxMs: NOT_RUN, peerHeapPeakMiB: NOT_RUN },
+  };
+}
+
 export async function runCamp(ctx: BenchContext): Promise<CampFigures> {
   const { config, server, db, peer } = ctx;
+  if (!selected(config, 'B1', 'B3', 'B4', 'B7')) return notRun(config.rows);
+  // B1 and B4 use the database of a first sync (B1's limit the raw pull's): without B3 or B7,
+  // one of each is done, untimed, as setup.
+  const timed = selected(config, 'B3', 'B7');
+  const firstSyncs = timed ? config.runs : 1;
+  const withRaw = selected(config, 'B3', 'B1');
+  const withPeer = selected(config, 'B7');
   const org = await db.createOrganization(`camp-${Date.now()}`);
   ctx.log(`seeding ${config.rows} rows`);
   const rows = await db.seedCamp(org.organizationId, org.userId, config.rows);
@@ -34,7 +62,7 @@ export async function runCamp(ctx: BenchContext): Promise<CampFigures> {
   const seeded = Object.values(await db.countRows(org.organizationId)).reduce((a, b) => a + b, 0);
   check(seeded === total, `server holds ${seeded} rows, expected ${total}`);
   const now = new Date().toISOString();
-  for (const [type, list] of Object.entries(rows)) {
+  for (const [type, list] of withPeer ? Object.entries(rows) : []) {
     const docs = (list ?? []).map((row) => ({
       ...toPeerDoc(type as EntityType, row),
       organization_id: org.organizationId,
@@ -57,36 +85,42 @@ export async function runCamp(ctx: BenchContext): Promise<CampFigures> {
   const ours = [];
   const limit = [];
   const rx = [];
-  for (let run = 0; run < config.runs; run++) {
-    ctx.log(`B3 run ${run + 1}/${config.runs}: raw fetch + bulkPut`);
-    await page.call('collectGarbage');
-    const l = await page.call(
-      'rawPull',
-      `${server.apiUrl}/sync/pull`,
-      token,
-      config.pullPageSize,
-      'bench-raw-pull',
-    );
-    check(l.rows === total, `raw pull stored ${l.rows} of ${total} rows`);
-    limit.push(l);
-    ctx.log(`B3 run ${run + 1}/${config.runs}: ours`);
+  for (let run = 0; run < firstSyncs; run++) {
+    if (withRaw) {
+      ctx.log(`B3 run ${run + 1}/${firstSyncs}: raw fetch + bulkPut`);
+      await page.call('collectGarbage');
+      const l = await page.call(
+        'rawPull',
+        `${server.apiUrl}/sync/pull`,
+        token,
+        config.pullPageSize,
+        'bench-raw-pull',
+      );
+      check(l.rows === total, `raw pull stored ${l.rows} of ${total} rows`);
+      limit.push(l);
+    }
+    ctx.log(`B3 run ${run + 1}/${firstSyncs}: ours`);
     await page.call('collectGarbage');
     const o = await page.call('oursFirstSync', session);
     check(o.rows === total, `our first sync stored ${o.rows} of ${total} rows`);
     ours.push(o);
-    ctx.log(`B3 run ${run + 1}/${config.runs}: RxDB`);
-    await peerPage.call('collectGarbage');
-    const p = await peerPage.call('peerFirstSync', peer.url('camp'), config.pullPageSize, `rx-camp-${run}`);
-    check(p.rows === total, `the peer stored ${p.rows} of ${total} rows`);
-    rx.push(p);
+    if (withPeer) {
+      ctx.log(`B3 run ${run + 1}/${firstSyncs}: RxDB`);
+      await peerPage.call('collectGarbage');
+      const p = await peerPage.call('peerFirstSync', peer.url('camp'), config.pullPageSize, `rx-camp-${run}`);
+      check(p.rows === total, `the peer stored ${p.rows} of ${total} rows`);
+      rx.push(p);
+    }
   }
   await peerPage.call('peerClose');
 
   // B4 on the database of the last first sync.
   const b4: CampFigures['b4'] = [];
   let round = 0;
-  const roundTrips = await page.call('roundTrips', `${server.apiUrl}/health`, 30);
-  for (const changed of config.incremental) {
+  const roundTrips = selected(config, 'B4')
+    ? await page.call('roundTrips', `${server.apiUrl}/health`, 30)
+    : [];
+  for (const changed of selected(config, 'B4') ? config.incremental : []) {
     const times: number[] = [];
     const syncs: number[] = [];
     for (let run = 0; run < Math.max(3, config.runs); run++) {
@@ -96,14 +130,19 @@ export async function runCamp(ctx: BenchContext): Promise<CampFigures> {
       times.push(result.ms);
       syncs.push(result.syncs);
     }
-    b4.push({ changed, oursMs: spread(times), roundTripMs: spread(roundTrips), syncs: spread(syncs) });
+    b4.push({
+      changed,
+      oursMs: spreadIfRun(times),
+      roundTripMs: spreadIfRun(roundTrips),
+      syncs: spreadIfRun(syncs),
+    });
   }
 
   // B1 on the same database: the organization is stored, a leader taps.
   const participants = (rows.participants ?? []).map((p) => p.id);
   const b1Ours: number[][] = [];
   const b1Raw: number[][] = [];
-  for (let run = 0; run < config.runs; run++) {
+  for (let run = 0; run < (selected(config, 'B1') ? config.runs : 0); run++) {
     b1Ours.push(await page.call('oursLocalWrites', config.localWrites, participants));
     b1Raw.push(await page.call('rawSingleWrites', 'bench-raw-pull', config.localWrites));
   }
@@ -111,7 +150,9 @@ export async function runCamp(ctx: BenchContext): Promise<CampFigures> {
   await page.close();
   await peerPage.close();
 
-  const pick = (runs: number[][], q: number) => spread(runs.map((times) => quantile(times, q)));
+  // Figures of the first syncs only when timed (B3 or B7): otherwise they were setup.
+  const ifTimed = (samples: number[]) => spreadIfRun(timed ? samples : []);
+  const pick = (runs: number[][], q: number) => spreadIfRun(runs.map((times) => quantile(times, q)));
   return {
     b1: {
       actions: config.localWrites,
@@ -122,21 +163,21 @@ export async function runCamp(ctx: BenchContext): Promise<CampFigures> {
     },
     b3: {
       rows: total,
-      oursMs: spread(ours.map((r) => r.ms)),
-      oursRowsPerSec: spread(ours.map((r) => (total / r.ms) * 1000)),
-      oursHeapPeakMiB: spread(ours.map((r) => r.monitor.heapPeakDeltaBytes / MiB)),
-      oursLongTaskMaxMs: spread(ours.map((r) => r.monitor.longTaskMaxMs)),
+      oursMs: ifTimed(ours.map((r) => r.ms)),
+      oursRowsPerSec: ifTimed(ours.map((r) => (total / r.ms) * 1000)),
+      oursHeapPeakMiB: ifTimed(ours.map((r) => r.monitor.heapPeakDeltaBytes / MiB)),
+      oursLongTaskMaxMs: ifTimed(ours.map((r) => r.monitor.longTaskMaxMs)),
       oursRequests: Object.values(ours[0]?.requests ?? {}).reduce((a, b) => a + b, 0),
-      limitMs: spread(limit.map((r) => r.ms)),
-      limitHeapPeakMiB: spread(limit.map((r) => r.monitor.heapPeakDeltaBytes / MiB)),
-      limitLongTaskMaxMs: spread(limit.map((r) => r.monitor.longTaskMaxMs)),
+      limitMs: ifTimed(limit.map((r) => r.ms)),
+      limitHeapPeakMiB: ifTimed(limit.map((r) => r.monitor.heapPeakDeltaBytes / MiB)),
+      limitLongTaskMaxMs: ifTimed(limit.map((r) => r.monitor.longTaskMaxMs)),
     },
     b4,
     b7pull: {
-      peerMs: spread(rx.map((r) => r.ms)),
+      peerMs: spreadIfRun(rx.map((r) => r.ms)),
       peerRequests: rx[0]?.requests ?? 0,
-      peerLongTaskMaxMs: spread(rx.map((r) => r.monitor.longTaskMaxMs)),
-      peerHeapPeakMiB: spread(rx.map((r) => r.monitor.heapPeakDeltaBytes / MiB)),
+      peerLongTaskMaxMs: spreadIfRun(rx.map((r) => r.monitor.longTaskMaxMs)),
+      peerHeapPeakMiB: spreadIfRun(rx.map((r) => r.monitor.heapPeakDeltaBytes / MiB)),
     },
   };
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ENTITY_TYPES, type EntityType, generateTempId } from '@wampums/schema';
+import { selected } from '../config';
 import { offlineWork } from '../datasets/offline-work';
 import { quantile, type Spread, spread } from '../lib/stats';
-import { type BenchContext, check } from './context';
+import { type BenchContext, check, NOT_RUN } from './context';
 
 /** B5: many devices of many organizations pushing and pulling at once, against one device doing it all. */
 export interface LoadFigures {
@@ -158,6 +159,19 @@ async function rowsLost(
 export async function runLoad(ctx: BenchContext): Promise<LoadFigures> {
   const { config } = ctx;
   const changes = config.loadClients * config.loadChangesPerClient;
+  if (!selected(config, 'B5')) {
+    return {
+      clients: config.loadClients,
+      organizations: config.loadOrganizations,
+      changes,
+      concurrentChangesPerSec: NOT_RUN,
+      concurrentPushP95Ms: NOT_RUN,
+      singleChangesPerSec: NOT_RUN,
+      singlePushP95Ms: NOT_RUN,
+      errors: 0,
+      rowsLost: 0,
+    };
+  }
   const concurrent: { perSec: number; p95: number }[] = [];
   const single: { perSec: number; p95: number }[] = [];
   let errors = 0;

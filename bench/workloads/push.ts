@@ -1,8 +1,9 @@
 import { ENTITY_TYPES, type EntityType } from '@wampums/schema';
+import { selected } from '../config';
 import { offlineWork, resolveRefs } from '../datasets/offline-work';
 import { openBenchPage, openPeerPage } from '../lib/bench-page';
-import { type Spread, spread } from '../lib/stats';
-import { type BenchContext, check } from './context';
+import type { Spread } from '../lib/stats';
+import { type BenchContext, check, NOT_RUN, spreadIfRun } from './context';
 
 /** B2 and its half of B7: a week of offline work drained to the server. */
 export interface PushFigures {
@@ -29,8 +30,32 @@ function expectedRows(types: EntityType[]): Record<EntityType, number> {
   return expected;
 }
 
+/** The figures of a partial run (`BENCH_ONLY`) without B2 and B7. */
+function notRun(changes: number, maxRequests: number): PushFigures {
+  return {
+    changes,
+    oursMs: NOT_RUN,
+    oursChangesPerSec: NOT_RUN,
+    oursRequests: NOT_RUN,
+    oursPushRequests: NOT_RUN,
+    maxRequests,
+    oursLongTaskMaxMs: NOT_RUN,
+    limitMs: NOT_RUN,
+    limitIdbMs: NOT_RUN,
+    limitPgMs: NOT_RUN,
+    peerMs: NOT_RUN,
+    peerRequests: NOT_RUN,
+    peerLongTaskMaxMs: NOT_RUN,
+  };
+}
+
 export async function runPush(ctx: BenchContext): Promise<PushFigures> {
   const { config, server, db, peer } = ctx;
+  const maxRequests = Math.ceil(config.changes / config.pushBatchSize) + 3;
+  if (!selected(config, 'B2', 'B7')) return notRun(config.changes, maxRequests);
+  // B7 alone needs no limit; B2 alone no peer.
+  const withLimit = selected(config, 'B2');
+  const withPeer = selected(config, 'B7');
   const page = await openBenchPage(ctx.browser, server.url);
   const peerPage = await openPeerPage(ctx.browser, peer.origin);
   const runs: {
@@ -38,11 +63,11 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
     requests: number;
     pushRequests: number;
     longTask: number;
-    idb: number;
-    pg: number;
-    peer: number;
-    peerRequests: number;
-    peerLongTask: number;
+    idb: number | null;
+    pg: number | null;
+    peer: number | null;
+    peerRequests: number | null;
+    peerLongTask: number | null;
   }[] = [];
   for (let run = 0; run < config.pushRuns; run++) {
     // A fresh organization per run: the device's first sync stays small and runs never collide.
@@ -77,28 +102,35 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
     }
     await page.call('oursClose');
 
-    ctx.log(`B2 run ${run + 1}/${config.pushRuns}: limit`);
-    const index = new Map(ops.map((op, i) => [op.key, i + 1]));
-    const records = ops.map((op) => ({
-      type: op.type,
-      row: resolveRefs(op.fields, (key) => index.get(key)),
-    }));
-    const idb = await page.call('rawBulkWrite', records, 'bench-raw-push');
-    const pg = await db.rawInsert(ops, org.organizationId, org.userId);
+    let idb: number | null = null;
+    let pg: number | null = null;
+    if (withLimit) {
+      ctx.log(`B2 run ${run + 1}/${config.pushRuns}: limit`);
+      const index = new Map(ops.map((op, i) => [op.key, i + 1]));
+      const records = ops.map((op) => ({
+        type: op.type,
+        row: resolveRefs(op.fields, (key) => index.get(key)),
+      }));
+      idb = (await page.call('rawBulkWrite', records, 'bench-raw-push')).ms;
+      pg = await db.rawInsert(ops, org.organizationId, org.userId);
+    }
 
-    ctx.log(`B7 run ${run + 1}/${config.pushRuns}: RxDB push`);
-    const namespace = `push-${run}-${Date.now()}`;
-    await peerPage.call('collectGarbage');
-    const rx = await peerPage.call(
-      'peerPush',
-      peer.url(namespace),
-      ops,
-      org.organizationId,
-      config.pushBatchSize,
-      `rx-push-${run}`,
-    );
-    const stored = await peer.count(namespace);
-    check(stored === ops.length, `the peer endpoint stored ${stored} of ${ops.length} documents`);
+    let rx: { ms: number; requests: number; monitor: { longTaskMaxMs: number } } | null = null;
+    if (withPeer) {
+      ctx.log(`B7 run ${run + 1}/${config.pushRuns}: RxDB push`);
+      const namespace = `push-${run}-${Date.now()}`;
+      await peerPage.call('collectGarbage');
+      rx = await peerPage.call(
+        'peerPush',
+        peer.url(namespace),
+        ops,
+        org.organizationId,
+        config.pushBatchSize,
+        `rx-push-${run}`,
+      );
+      const stored = await peer.count(namespace);
+      check(stored === ops.length, `the peer endpoint stored ${stored} of ${ops.length} documents`);
+    }
 
     const pushRequests = Object.entries(drained.requests)
       .filter(([path]) => path.endsWith('/sync/push'))
@@ -108,30 +140,32 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
       requests: Object.values(drained.requests).reduce((a, b) => a + b, 0),
       pushRequests,
       longTask: drained.monitor.longTaskMaxMs,
-      idb: idb.ms,
+      idb,
       pg,
-      peer: rx.ms,
-      peerRequests: rx.requests,
-      peerLongTask: rx.monitor.longTaskMaxMs,
+      peer: rx?.ms ?? null,
+      peerRequests: rx?.requests ?? null,
+      peerLongTask: rx?.monitor.longTaskMaxMs ?? null,
     });
   }
   await peerPage.call('peerClose');
   await page.close();
   await peerPage.close();
   const changes = config.changes;
+  const measured = (pick: (r: (typeof runs)[number]) => number | null) =>
+    spreadIfRun(runs.map(pick).filter((v): v is number => v !== null));
   return {
     changes,
-    oursMs: spread(runs.map((r) => r.ms)),
-    oursChangesPerSec: spread(runs.map((r) => (changes / r.ms) * 1000)),
-    oursRequests: spread(runs.map((r) => r.requests)),
-    oursPushRequests: spread(runs.map((r) => r.pushRequests)),
-    maxRequests: Math.ceil(changes / config.pushBatchSize) + 3,
-    oursLongTaskMaxMs: spread(runs.map((r) => r.longTask)),
-    limitMs: spread(runs.map((r) => r.idb + r.pg)),
-    limitIdbMs: spread(runs.map((r) => r.idb)),
-    limitPgMs: spread(runs.map((r) => r.pg)),
-    peerMs: spread(runs.map((r) => r.peer)),
-    peerRequests: spread(runs.map((r) => r.peerRequests)),
-    peerLongTaskMaxMs: spread(runs.map((r) => r.peerLongTask)),
+    oursMs: spreadIfRun(runs.map((r) => r.ms)),
+    oursChangesPerSec: spreadIfRun(runs.map((r) => (changes / r.ms) * 1000)),
+    oursRequests: spreadIfRun(runs.map((r) => r.requests)),
+    oursPushRequests: spreadIfRun(runs.map((r) => r.pushRequests)),
+    maxRequests,
+    oursLongTaskMaxMs: spreadIfRun(runs.map((r) => r.longTask)),
+    limitMs: measured((r) => (r.idb === null || r.pg === null ? null : r.idb + r.pg)),
+    limitIdbMs: measured((r) => r.idb),
+    limitPgMs: measured((r) => r.pg),
+    peerMs: measured((r) => r.peer),
+    peerRequests: measured((r) => r.peerRequests),
+    peerLongTaskMaxMs: measured((r) => r.peerLongTask),
   };
 }
