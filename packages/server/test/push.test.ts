@@ -421,3 +421,54 @@ describe.each(BACKENDS)('push on %s', (backend) => {
     expect((await leader.get('/participants?limit=1')).status).toBe(200);
   });
 });
+
+describe('push racing across two server instances on postgres', () => {
+  let first: TestServer;
+  let second: TestServer;
+
+  beforeAll(async () => {
+    first = await startFor('postgres');
+    second = await startFor('postgres', { databaseUrl: first.databaseUrl as string });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  it('writes each change of a multi-chunk push once when the same push races on both instances', async () => {
+    const a = client(first, await first.login('leader@pack-a.test'));
+    const b = client(second, await second.login('leader@pack-a.test'));
+    const changes: Json[] = [];
+    for (let g = 0; g < 12; g++) {
+      const group = change('groups', 'create', { payload: { name: `Course ${g}` } });
+      changes.push(group);
+      for (let k = 0; k < 5; k++) {
+        const kid = change('participants', 'create', {
+          payload: { first_name: `Coureur${k}`, last_name: `G${g}`, group_id: group.tempId },
+        });
+        changes.push(kid);
+        changes.push(
+          change('honors', 'create', {
+            payload: { participant_id: kid.tempId, date: '2026-08-01', reason: 'Vitesse' },
+          }),
+        );
+      }
+    }
+    const answers = await Promise.all([a.push(changes), b.push(changes), a.push(changes)]);
+    const results = answers.map((r) => r.body.data.results as Json[]);
+    for (let i = 0; i < changes.length; i++) {
+      const statuses = results.map((r) => r[i].status).sort();
+      expect(statuses).toEqual(['applied', 'duplicate', 'duplicate']);
+      expect(new Set(results.map((r) => r[i].serverId)).size).toBe(1);
+    }
+    const groupIds = results[0]?.filter((_, i) => changes[i].entityType === 'groups').map((r) => r.serverId);
+    for (const groupId of groupIds ?? []) {
+      const kids = await a.get(`/participants?group_id=${groupId}`);
+      expect(kids.body.data).toHaveLength(5);
+      for (const kid of kids.body.data) {
+        const points = await a.get(`/points?participant_id=${kid.id}`);
+        expect(points.body.data).toHaveLength(1);
+      }
+    }
+  });
+});

@@ -4,8 +4,21 @@ import { insertRow, type Row } from '../entities/rows';
 /** Points per honor when the organization sets nothing (domain rule). */
 export const DEFAULT_POINTS_PER_HONOR = 5;
 
-/** The organization's points per honor (`settings.pointsPerHonor`). */
+/** Points per honor read in a transaction, per organization: read once per transaction. */
+const readIn = new WeakMap<Queryable, Map<number, number>>();
+
+/** The organization's points per honor (`settings.pointsPerHonor`), read once per transaction. */
 export async function pointsPerHonor(tx: Queryable, organizationId: number): Promise<number> {
+  const known = readIn.get(tx)?.get(organizationId);
+  if (known !== undefined) return known;
+  const value = await readPointsPerHonor(tx, organizationId);
+  const map = readIn.get(tx) ?? new Map<number, number>();
+  map.set(organizationId, value);
+  readIn.set(tx, map);
+  return value;
+}
+
+async function readPointsPerHonor(tx: Queryable, organizationId: number): Promise<number> {
   const [row] = await tx.query<{ value: string | null }>(
     `SELECT settings->>'pointsPerHonor' AS value FROM organizations WHERE id = $1`,
     [organizationId],

@@ -2,10 +2,23 @@ import { ENTITIES, isTempId, WampumsError } from '@wampums/schema';
 import type { Actor } from '../auth/tokens';
 import { type Database, type Queryable, sqlStateOf } from '../db/database';
 import { createEntity, deleteEntity, updateEntity } from './operations';
-import { claimReceipt, completeReceipt } from './receipts';
+import {
+  claimReceipt,
+  claimReceipts,
+  completeReceipt,
+  completeReceipts,
+  type Receipt,
+  type ReceiptAnswer,
+} from './receipts';
 import { DependencyPending } from './references';
-import type { RequestTempIds } from './temp-ids';
-import { RetryChange, RollbackWith, type WriteOutcome, type WriteRequest } from './write-types';
+import { type RequestTempIds, recordTempId, recordTempIds, type TempIdRecord } from './temp-ids';
+import {
+  RetryChange,
+  RollbackWith,
+  type WriteMode,
+  type WriteOutcome,
+  type WriteRequest,
+} from './write-types';
 
 const MAX_ATTEMPTS = 3;
 
@@ -20,20 +33,35 @@ function rejectionOf(error: unknown): WampumsError | null {
 }
 
 /**
- * Changes per transaction. Each change runs in its own savepoint, and every savepoint that
- * writes takes a subtransaction id; PostgreSQL caches 64 of them per session before other
- * sessions' visibility checks have to read pg_subtrans, so a chunk stays below that.
+ * Changes per transaction. When a chunk is redone change by change, each change runs in its
+ * own savepoint, and every savepoint that writes takes a subtransaction id; PostgreSQL caches
+ * 64 of them per session before other sessions' visibility checks have to read pg_subtrans,
+ * so a chunk stays below that.
  */
 export const CHANGES_PER_TRANSACTION = 50;
 
+/** Change by change: every reference read and named, each temp id recorded at once. */
+const CAREFUL: WriteMode = { checkReferences: true, recordTempId };
+
+/** A chunk that cannot be written all together: it is rolled back and redone change by change. */
+class RedoCarefully extends Error {
+  override readonly name = 'RedoCarefully';
+}
+
 /**
  * Applies changes in order, each atomically on its own, in one transaction per
- * {@link CHANGES_PER_TRANSACTION} changes: every change runs in a savepoint that claims its
- * correlationId, validates, resolves temp ids, runs the server-side rules, writes, and stores
- * the answer with the receipt. Anything but `applied`/`duplicate` rolls back to the savepoint
- * (the receipt too, so a corrected retry can succeed), and the next change goes on. The only
- * write path: REST and push both come here. The outcomes hold once this resolves (committed);
- * an unexpected database failure rejects, and then nothing of the failing chunk was written.
+ * {@link CHANGES_PER_TRANSACTION} changes. A chunk first runs optimistically: its
+ * correlationIds claimed in one statement, the changes written one after the other without
+ * savepoints, references left to the composite foreign keys, and the temp-id map and the
+ * answers stored in one statement each at the end. When every change is `applied` or
+ * `duplicate` that transaction commits. Otherwise (a conflict, a rejection, a skipped change,
+ * any database error) it rolls back whole and the chunk is redone change by change: each in a
+ * savepoint that claims its correlationId, validates, resolves temp ids, reads its
+ * references, runs the server-side rules, writes, and stores the answer with the receipt.
+ * Anything but `applied`/`duplicate` rolls back to the savepoint (the receipt too, so a
+ * corrected retry can succeed), and the next change goes on. The only write path: REST and
+ * push both come here. The outcomes hold once this resolves (committed); an unexpected
+ * database failure rejects, and then nothing of the failing chunk was written.
  */
 export async function applyWrites(
   db: Database,
@@ -44,13 +72,7 @@ export async function applyWrites(
   const outcomes: WriteOutcome[] = [];
   for (let start = 0; start < requests.length; start += CHANGES_PER_TRANSACTION) {
     const chunk = requests.slice(start, start + CHANGES_PER_TRANSACTION);
-    const applied = await db.transaction(async (tx) => {
-      await ids.preload(tx, actor.organizationId, chunk);
-      const chunkOutcomes: WriteOutcome[] = [];
-      for (const req of chunk) chunkOutcomes.push(await applyInSavepoint(tx, actor, req, ids));
-      return chunkOutcomes;
-    });
-    outcomes.push(...applied);
+    outcomes.push(...(await applyChunk(db, actor, chunk, ids)));
   }
   return outcomes;
 }
@@ -67,10 +89,109 @@ export async function applyWrite(
   return outcome;
 }
 
+async function applyChunk(
+  db: Database,
+  actor: Actor,
+  chunk: readonly WriteRequest[],
+  ids: RequestTempIds,
+): Promise<WriteOutcome[]> {
+  // A single change gains nothing: its savepoint is the only statement saved, and a failure
+  // would run it twice.
+  if (chunk.length > 1 && mayRunTogether(chunk)) {
+    const restore = ids.checkpoint();
+    try {
+      return await db.transaction((tx) => applyTogether(tx, actor, chunk, ids));
+    } catch {
+      // Rolled back whole, receipts included: redone below, where the failure gets its answer
+      // (or, for a failure of the database itself, is thrown again).
+      restore();
+    }
+  }
+  return db.transaction(async (tx) => {
+    await ids.preload(tx, actor.organizationId, chunk);
+    const outcomes: WriteOutcome[] = [];
+    for (const req of chunk) outcomes.push(await applyInSavepoint(tx, actor, req, ids));
+    return outcomes;
+  });
+}
+
+/** Every change carries its own correlationId (a push); none is repeated in the chunk. */
+function mayRunTogether(chunk: readonly WriteRequest[]): boolean {
+  const seen = new Set<string>();
+  for (const req of chunk) {
+    if (!req.correlationId || seen.has(req.correlationId)) return false;
+    seen.add(req.correlationId);
+  }
+  return true;
+}
+
+/** The optimistic run of a chunk; throws (and the transaction rolls back) unless all went through. */
+async function applyTogether(
+  tx: Queryable,
+  actor: Actor,
+  chunk: readonly WriteRequest[],
+  ids: RequestTempIds,
+): Promise<WriteOutcome[]> {
+  const org = actor.organizationId;
+  await ids.preload(tx, org, chunk);
+  const handled = await claimReceipts(
+    tx,
+    org,
+    chunk.map((req) => req.correlationId as string),
+  );
+  if (!handled) throw new RedoCarefully('a receipt went away');
+  const tempIds: TempIdRecord[] = [];
+  const mode: WriteMode = {
+    checkReferences: false,
+    recordTempId: async (_tx, _org, type, tempId, serverId) => {
+      tempIds.push({ type, tempId, serverId });
+      return true;
+    },
+  };
+  const answers: ReceiptAnswer[] = [];
+  const outcomes: WriteOutcome[] = [];
+  for (const req of chunk) {
+    const correlationId = req.correlationId as string;
+    const receipt = handled.get(correlationId);
+    const outcome = receipt ? answerOf(req, receipt, ids) : await writeChange(tx, actor, req, ids, mode);
+    if (outcome.status !== 'applied' && outcome.status !== 'duplicate')
+      throw new RedoCarefully(outcome.status);
+    const tempId = createdTempId(req);
+    if (tempId) ids.remember(req.entityType, tempId, outcome.serverId);
+    if (!receipt) answers.push(answerFor(req, correlationId, outcome));
+    outcomes.push(outcome);
+  }
+  if (!(await recordTempIds(tx, org, tempIds))) throw new RedoCarefully('a temp id was mapped meanwhile');
+  await completeReceipts(tx, org, answers);
+  return outcomes;
+}
+
 /** The temp id a create introduces, if any. */
 function createdTempId(req: WriteRequest): string | null {
   if (req.operation !== 'create') return null;
   return req.tempId ?? (isTempId(req.entityId) ? req.entityId : null);
+}
+
+/** The `duplicate` answer of an already handled correlationId (its temp id is known from now on). */
+function answerOf(req: WriteRequest, receipt: Receipt, ids: RequestTempIds): WriteOutcome {
+  if (receipt.temp_id && receipt.server_id !== null && receipt.entity_type === req.entityType) {
+    ids.remember(req.entityType, receipt.temp_id, receipt.server_id);
+  }
+  return { status: 'duplicate', serverId: receipt.server_id ?? 0, entity: receipt.entity };
+}
+
+function answerFor(
+  req: WriteRequest,
+  correlationId: string,
+  outcome: Extract<WriteOutcome, { status: 'applied' | 'duplicate' }>,
+): ReceiptAnswer {
+  return {
+    correlationId,
+    entityType: req.entityType,
+    tempId: createdTempId(req),
+    serverId: outcome.serverId,
+    entity: outcome.entity,
+  };
 }
 
 async function applyInSavepoint(
@@ -100,7 +221,7 @@ async function attempt(
     // the same name nests inside it, and ROLLBACK TO always goes back to the newest one.
     await tx.query('SAVEPOINT change');
     try {
-      return await writeInTransaction(tx, actor, req, ids);
+      return await writeInSavepoint(tx, actor, req, ids);
     } catch (error) {
       // Undoes this change only (its receipt claim and its locks included).
       await tx.query('ROLLBACK TO SAVEPOINT change');
@@ -129,7 +250,7 @@ async function attempt(
   }
 }
 
-async function writeInTransaction(
+async function writeInSavepoint(
   tx: Queryable,
   actor: Actor,
   req: WriteRequest,
@@ -138,13 +259,23 @@ async function writeInTransaction(
   const org = actor.organizationId;
   if (req.correlationId) {
     const receipt = await claimReceipt(tx, org, req.correlationId);
-    if (receipt) {
-      if (receipt.temp_id && receipt.server_id !== null && receipt.entity_type === req.entityType) {
-        ids.remember(req.entityType, receipt.temp_id, receipt.server_id);
-      }
-      return { status: 'duplicate', serverId: receipt.server_id ?? 0, entity: receipt.entity };
-    }
+    if (receipt) return answerOf(req, receipt, ids);
   }
+  const outcome = await writeChange(tx, actor, req, ids, CAREFUL);
+  if (outcome.status !== 'applied' && outcome.status !== 'duplicate') throw new RollbackWith(outcome);
+  if (req.correlationId) await completeReceipt(tx, org, answerFor(req, req.correlationId, outcome));
+  return outcome;
+}
+
+/** The change itself: dependencies, read-only check, validation, rules and the write. */
+async function writeChange(
+  tx: Queryable,
+  actor: Actor,
+  req: WriteRequest,
+  ids: RequestTempIds,
+  mode: WriteMode,
+): Promise<WriteOutcome> {
+  const org = actor.organizationId;
   for (const dep of req.dependencies) {
     const known =
       !ids.hasFailed(dep.entityType, dep.tempId) &&
@@ -154,27 +285,12 @@ async function writeInTransaction(
   if (ENTITIES[req.entityType].readOnly) {
     throw new WampumsError('read_only', `${req.entityType} are maintained by the server`);
   }
-  let outcome: WriteOutcome;
   switch (req.operation) {
     case 'create':
-      outcome = await createEntity(tx, actor, req, ids);
-      break;
+      return createEntity(tx, actor, req, ids, mode);
     case 'update':
-      outcome = await updateEntity(tx, actor, req, ids);
-      break;
+      return updateEntity(tx, actor, req, ids, mode);
     case 'delete':
-      outcome = await deleteEntity(tx, actor, req, ids);
-      break;
+      return deleteEntity(tx, actor, req, ids);
   }
-  if (outcome.status !== 'applied' && outcome.status !== 'duplicate') throw new RollbackWith(outcome);
-  if (req.correlationId) {
-    const tempId = createdTempId(req);
-    await completeReceipt(tx, org, req.correlationId, {
-      entityType: req.entityType,
-      tempId,
-      serverId: outcome.serverId,
-      entity: outcome.entity,
-    });
-  }
-  return outcome;
 }

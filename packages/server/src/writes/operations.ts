@@ -14,8 +14,8 @@ import { assertMayDecideBadge, losesApproval } from '../rules/badge-status';
 import { assertOfferKeepsRiders, assertSeatAvailable } from '../rules/carpool-seats';
 import { awardHonorPoints, followHonorParticipant } from '../rules/points';
 import { DependencyPending, resolveReferences } from './references';
-import { type RequestTempIds, recordTempId } from './temp-ids';
-import { RetryChange, type WriteOutcome, type WriteRequest } from './write-types';
+import type { RequestTempIds } from './temp-ids';
+import { RetryChange, type WriteMode, type WriteOutcome, type WriteRequest } from './write-types';
 
 /** The server id an update or delete targets (a temp id resolves through the maps). */
 async function targetId(
@@ -45,6 +45,7 @@ export async function createEntity(
   actor: Actor,
   req: WriteRequest,
   ids: RequestTempIds,
+  mode: WriteMode,
 ): Promise<WriteOutcome> {
   const type = req.entityType;
   const parsed = createPayloadSchema(type).safeParse(req.payload);
@@ -60,7 +61,7 @@ export async function createEntity(
   }
   const values = applyCreateDefaults(type, parsed.data, actor.userId);
   if (type === 'badge_progress') assertMayDecideBadge(actor, null, values);
-  await resolveReferences(tx, org, type, values, ids, actor.userId);
+  await resolveReferences(tx, org, type, values, ids, actor.userId, mode.checkReferences);
   if (type === 'carpool_assignments') {
     await assertSeatAvailable(
       tx,
@@ -80,7 +81,7 @@ export async function createEntity(
     };
   }
   if (type === 'honors') await awardHonorPoints(tx, org, row);
-  if (tempId && !(await recordTempId(tx, org, type, tempId, row.id as number))) throw new RetryChange();
+  if (tempId && !(await mode.recordTempId(tx, org, type, tempId, row.id as number))) throw new RetryChange();
   return { status: 'applied', serverId: row.id as number, entity: row };
 }
 
@@ -89,6 +90,7 @@ export async function updateEntity(
   actor: Actor,
   req: WriteRequest,
   ids: RequestTempIds,
+  mode: WriteMode,
 ): Promise<WriteOutcome> {
   const type = req.entityType;
   const parsed = updatePatchSchema(type).safeParse(req.payload);
@@ -104,7 +106,7 @@ export async function updateEntity(
   if (type === 'badge_progress' && losesApproval(current, patch, req.baseUpdatedAt)) {
     return { status: 'conflict', code: 'conflict', serverEntity: current };
   }
-  await resolveReferences(tx, org, type, patch, ids, actor.userId);
+  await resolveReferences(tx, org, type, patch, ids, actor.userId, mode.checkReferences);
   if (type === 'carpool_assignments') {
     const offerId = (patch.carpool_offer_id ?? current.carpool_offer_id) as number;
     const direction = (patch.trip_direction ?? current.trip_direction) as TripDirection;

@@ -9,6 +9,15 @@ export interface Receipt {
   entity: Row | null;
 }
 
+/** The answer of an applied change, stored on its claimed receipt. */
+export interface ReceiptAnswer {
+  correlationId: string;
+  entityType: string;
+  tempId: string | null;
+  serverId: number;
+  entity: Row | null;
+}
+
 /**
  * Claims a correlationId inside the change's transaction. Returns `null` when this transaction
  * now owns it, or the first answer when it was already handled. A concurrent twin blocks on the
@@ -33,23 +42,66 @@ export async function claimReceipt(
   return receipt ?? null;
 }
 
+/**
+ * {@link claimReceipt} for several distinct correlationIds in one statement, in the order given
+ * (a racing twin sends the same order, so it waits on the first one while holding none).
+ * Returns the first answers of those already handled; every other one is now owned by this
+ * transaction. Undefined when a key that was taken has no receipt any more (the caller claims
+ * them one by one instead).
+ */
+export async function claimReceipts(
+  tx: Queryable,
+  organizationId: number,
+  correlationIds: readonly string[],
+): Promise<Map<string, Receipt> | undefined> {
+  const claimed = await tx.query<{ correlation_id: string }>(
+    `INSERT INTO sync_receipts (organization_id, correlation_id)
+     SELECT $1, k.id FROM unnest($2::text[]) WITH ORDINALITY AS k(id, n) ORDER BY k.n
+     ON CONFLICT DO NOTHING RETURNING correlation_id`,
+    [organizationId, correlationIds],
+  );
+  const answers = new Map<string, Receipt>();
+  if (claimed.length === correlationIds.length) return answers;
+  const mine = new Set(claimed.map((row) => row.correlation_id));
+  const taken = correlationIds.filter((id) => !mine.has(id));
+  const rows = await tx.query<Receipt & { correlation_id: string }>(
+    `SELECT correlation_id, entity_type, temp_id, server_id, entity FROM sync_receipts
+     WHERE organization_id = $1 AND correlation_id = ANY($2::text[])`,
+    [organizationId, taken],
+  );
+  for (const { correlation_id, ...receipt } of rows) answers.set(correlation_id, receipt);
+  return answers.size === taken.length ? answers : undefined;
+}
+
 /** Stores the answer of an applied change on its claimed receipt (same transaction). */
 export async function completeReceipt(
   tx: Queryable,
   organizationId: number,
-  correlationId: string,
-  answer: { entityType: string; tempId: string | null; serverId: number; entity: Row | null },
+  answer: ReceiptAnswer,
 ): Promise<void> {
+  await completeReceipts(tx, organizationId, [answer]);
+}
+
+/** Stores the answers of applied changes on their claimed receipts, in one statement. */
+export async function completeReceipts(
+  tx: Queryable,
+  organizationId: number,
+  answers: readonly ReceiptAnswer[],
+): Promise<void> {
+  if (answers.length === 0) return;
   await tx.query(
-    `UPDATE sync_receipts SET entity_type = $3, temp_id = $4, server_id = $5, entity = $6::jsonb
-     WHERE organization_id = $1 AND correlation_id = $2`,
+    `UPDATE sync_receipts AS r
+     SET entity_type = a.entity_type, temp_id = a.temp_id, server_id = a.server_id, entity = a.entity::jsonb
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
+       AS a(correlation_id, entity_type, temp_id, server_id, entity)
+     WHERE r.organization_id = $1 AND r.correlation_id = a.correlation_id`,
     [
       organizationId,
-      correlationId,
-      answer.entityType,
-      answer.tempId,
-      answer.serverId,
-      answer.entity === null ? null : JSON.stringify(answer.entity),
+      answers.map((a) => a.correlationId),
+      answers.map((a) => a.entityType),
+      answers.map((a) => a.tempId),
+      answers.map((a) => a.serverId),
+      answers.map((a) => (a.entity === null ? null : JSON.stringify(a.entity))),
     ],
   );
 }

@@ -13,7 +13,9 @@ export class DependencyPending extends Error {
  * then from the organization's temp-id map) and checks that every reference names a row of
  * the caller's organization. A row of another organization is reported exactly like a missing
  * one. A row created earlier in this request, and the caller's own user id, are not read again:
- * the composite foreign keys still refuse them if they are gone by now. Mutates `values`.
+ * the composite foreign keys still refuse them if they are gone by now. With `check` false no
+ * row is read at all: the composite foreign keys alone refuse a missing or foreign row (an
+ * optimistic chunk is then redone change by change, with the check). Mutates `values`.
  */
 export async function resolveReferences(
   tx: Queryable,
@@ -22,6 +24,7 @@ export async function resolveReferences(
   values: Row,
   requestIds: RequestTempIds,
   actorUserId: number | null = null,
+  check = true,
 ): Promise<void> {
   for (const fk of foreignKeysOf(type)) {
     const value = values[fk.field];
@@ -42,6 +45,7 @@ export async function resolveReferences(
     } else {
       id = value as number;
     }
+    if (!check) continue;
     // FOR KEY SHARE: the parent cannot be deleted until this write commits. A carpool offer is
     // locked FOR UPDATE at once instead: the seat count locks it that way next, and upgrading a
     // shared lock held by two racing writers would deadlock them.
@@ -56,6 +60,7 @@ export async function resolveReferences(
       });
     }
   }
+  if (!check) return;
   for (const field of userFieldsOf(type)) {
     const value = values[field];
     if (typeof value !== 'number' || value === actorUserId) continue;

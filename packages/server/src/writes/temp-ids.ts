@@ -88,6 +88,21 @@ export class RequestTempIds {
   forget(type: EntityType, tempId: string): void {
     this.stored.delete(keyOf(type, tempId));
   }
+
+  /** What is known now, for {@link restore} when the writes that follow are rolled back. */
+  checkpoint(): () => void {
+    const mapped = new Map(this.mapped);
+    const failed = new Set(this.failed);
+    const stored = new Map(this.stored);
+    return () => {
+      this.mapped.clear();
+      for (const [k, v] of mapped) this.mapped.set(k, v);
+      this.failed.clear();
+      for (const k of failed) this.failed.add(k);
+      this.stored.clear();
+      for (const [k, v] of stored) this.stored.set(k, v);
+    };
+  }
 }
 
 /** The server id a temp id was mapped to for this organization, if any. */
@@ -102,6 +117,38 @@ export async function lookupTempId(
     [organizationId, type, tempId],
   );
   return rows[0]?.server_id ?? null;
+}
+
+/** One temp id → server id mapping to record. */
+export interface TempIdRecord {
+  type: EntityType;
+  tempId: string;
+  serverId: number;
+}
+
+/**
+ * Records several distinct temp ids in one statement. Returns false when any of them was
+ * already mapped (a concurrent create of the same temp id got there first).
+ */
+export async function recordTempIds(
+  tx: Queryable,
+  organizationId: number,
+  records: readonly TempIdRecord[],
+): Promise<boolean> {
+  if (records.length === 0) return true;
+  const rows = await tx.query(
+    `INSERT INTO sync_temp_ids (organization_id, entity_type, temp_id, server_id)
+     SELECT $1, r.entity_type, r.temp_id, r.server_id
+     FROM unnest($2::text[], $3::text[], $4::int[]) AS r(entity_type, temp_id, server_id)
+     ON CONFLICT DO NOTHING RETURNING server_id`,
+    [
+      organizationId,
+      records.map((r) => r.type),
+      records.map((r) => r.tempId),
+      records.map((r) => r.serverId),
+    ],
+  );
+  return rows.length === records.length;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Dependency, EntityType, Operation, WampumsError } from '@wampums/schema';
+import type { Queryable } from '../db/database';
 import type { Row } from '../entities/rows';
 
 /** One change, from a push or a REST call: both go through the same write path. */
@@ -24,6 +25,30 @@ export type WriteOutcome =
   | { status: 'conflict'; code: 'conflict' | 'gone'; serverEntity: Row | null }
   | { status: 'rejected'; error: WampumsError }
   | { status: 'skipped'; message: string };
+
+/**
+ * How the changes of a chunk are written: one by one, each in its savepoint, or all together
+ * optimistically (see `applyWrites`).
+ */
+export interface WriteMode {
+  /**
+   * Reads every referenced row first, to answer `not_found` naming the field. Without it the
+   * composite foreign keys still refuse a missing or foreign row (the chunk is then redone
+   * change by change, with the check).
+   */
+  checkReferences: boolean;
+  /**
+   * Records temp id → server id. False when a concurrent create of the same temp id (under
+   * another correlationId) got there first: the change runs again and answers `duplicate`.
+   */
+  recordTempId(
+    tx: Queryable,
+    organizationId: number,
+    type: EntityType,
+    tempId: string,
+    serverId: number,
+  ): Promise<boolean>;
+}
 
 /** A write that must not commit: its outcome is answered after the rollback. */
 export class RollbackWith extends Error {
