@@ -105,6 +105,11 @@ export type PushResponse = z.infer<typeof pushResponseSchema>;
 export const pullQuerySchema = z.strictObject({
   cursor: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(PULL_LIMITS.maxLimit).default(PULL_LIMITS.defaultLimit),
+  /**
+   * The device's push `clientId` (an addition): a pull from a cursor then leaves out the row
+   * versions this device already holds from its own push answers (ignored during a snapshot).
+   */
+  clientId: z.string().min(1).max(100).optional(),
 });
 export type PullQuery = z.infer<typeof pullQuerySchema>;
 

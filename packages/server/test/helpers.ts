@@ -37,20 +37,27 @@ export function client(server: { apiUrl: string }, token?: string) {
     patch: (path: string, body: unknown) => call('PATCH', path, body),
     delete: (path: string) => call('DELETE', path),
     raw: call,
-    push: (changes: unknown[]) => call('POST', '/sync/push', { clientId: 'test-device', changes }),
-    /** Pulls every page from `cursor` (a snapshot without one); returns changes and the last cursor. */
-    async pullAll(cursor?: string, limit = 200) {
+    push: (changes: unknown[], clientId = 'test-device') => call('POST', '/sync/push', { clientId, changes }),
+    /**
+     * Pulls every page from `cursor` (a snapshot without one); returns changes, the last cursor
+     * and the number of requests. With `clientId`, that device's own pushed rows are left out.
+     */
+    async pullAll(cursor?: string, limit = 200, clientId?: string) {
       const changes: Json[] = [];
       let next = cursor;
+      let requests = 0;
       for (;;) {
+        requests += 1;
         const res = await call(
           'GET',
-          `/sync/pull?limit=${limit}${next ? `&cursor=${encodeURIComponent(next)}` : ''}`,
+          `/sync/pull?limit=${limit}${next ? `&cursor=${encodeURIComponent(next)}` : ''}${
+            clientId ? `&clientId=${encodeURIComponent(clientId)}` : ''
+          }`,
         );
         if (res.status !== 200) throw new Error(`pull ${res.status} ${JSON.stringify(res.body)}`);
         changes.push(...res.body.data.changes);
         next = res.body.data.cursor;
-        if (!res.body.data.hasMore) return { changes, cursor: next as string };
+        if (!res.body.data.hasMore) return { changes, cursor: next as string, requests };
       }
     },
     /**
@@ -58,13 +65,19 @@ export function client(server: { apiUrl: string }, token?: string) {
      * every one still running on the PostgreSQL server (other test files' included), so a change
      * just committed can take a moment to show; it is never skipped.
      */
-    async pullUntil(cursor: string, done: (changes: Json[]) => boolean, limit = 200, timeoutMs = 20_000) {
+    async pullUntil(
+      cursor: string,
+      done: (changes: Json[]) => boolean,
+      limit = 200,
+      timeoutMs = 20_000,
+      clientId?: string,
+    ) {
       const deadline = Date.now() + timeoutMs;
-      let page = await this.pullAll(cursor, limit);
+      let page = await this.pullAll(cursor, limit, clientId);
       const changes = [...page.changes];
       while (!done(changes) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        page = await this.pullAll(page.cursor, limit);
+        page = await this.pullAll(page.cursor, limit, clientId);
         changes.push(...page.changes);
       }
       return { changes, cursor: page.cursor };

@@ -1,9 +1,14 @@
 import type { Database } from './database';
 import { coreMigration } from './migrations/001-core';
 import { entitiesMigration } from './migrations/002-entities';
+import { receiptClientsMigration } from './migrations/003-receipt-clients';
 
 /** Every migration, in the order they apply. Append only. */
-export const MIGRATIONS: readonly { id: string; sql: string }[] = [coreMigration, entitiesMigration];
+export const MIGRATIONS: readonly { id: string; sql: string }[] = [
+  coreMigration,
+  entitiesMigration,
+  receiptClientsMigration,
+];
 
 /** Any fixed number: the advisory lock that serialises migrations of several starting instances. */
 const MIGRATION_LOCK = 727_310_001;

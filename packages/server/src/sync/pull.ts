@@ -45,11 +45,23 @@ interface LogRow {
 }
 
 /**
+ * Log rows one page may read when it leaves a client's own changes out: a page made only of
+ * them ends there (with `hasMore`), so that one request's work stays bounded.
+ */
+export const MAX_LOG_ROWS_PER_PAGE = 10_000;
+
+/**
  * One page of pull. Without a cursor: a snapshot of the organization's rows, type by type in
  * UPSERT_ORDER, then the change log from the position taken when the snapshot began (so a
  * change made while paging is never lost). With a cursor: the change log after it, in (xid,
  * seq) order, and only below the oldest running transaction: a transaction that is still
  * running holds back everything after it, so a late commit can never be skipped.
+ *
+ * With `clientId`, a log page leaves out every row whose current version that device already
+ * holds from its own push answers (see {@link echoesOf}); the cursor still moves past them, and
+ * the page reads on until it has `limit` changes (at most {@link MAX_LOG_ROWS_PER_PAGE} log
+ * rows). Ignored while a snapshot is paged (no cursor, or a cursor still in its snapshot): a
+ * client that removes what a snapshot did not bring must get every row.
  */
 export async function pullPage(
   db: Queryable,
@@ -58,6 +70,7 @@ export async function pullPage(
   cursorText: string | undefined,
   limit: number,
   now = Date.now(),
+  clientId: string | null = null,
 ): Promise<PullPage> {
   let state: PullState = cursorText
     ? cursors.decode(cursorText, cursorSchema)
@@ -66,6 +79,7 @@ export async function pullPage(
     const fresh = { k: 'snap', t: 0, i: 0, ...(await snapshotStart(db)), a: now };
     return { changes: [], cursor: cursors.encode(fresh), hasMore: true, fullRefresh: true };
   }
+  const echoesOf = cursorText && state.k === 'log' ? clientId : null;
   const changes: PulledChange[] = [];
   let hasMore = false;
   while (state.k === 'snap' && changes.length < limit) {
@@ -87,7 +101,7 @@ export async function pullPage(
   }
   if (state.k === 'snap') hasMore = true;
   else if (changes.length < limit) {
-    const page = await readLog(db, organizationId, state, limit - changes.length);
+    const page = await readLog(db, organizationId, state, limit - changes.length, echoesOf);
     changes.push(...page.changes);
     hasMore = page.hasMore;
     if (page.last) state = { k: 'log', ...page.last, a: now };
@@ -95,46 +109,141 @@ export async function pullPage(
   return { changes, cursor: cursors.encode({ ...state, a: now }), hasMore, fullRefresh: false };
 }
 
-/** Reads log rows after `from` and answers each touched row once, with its current state. */
+type Target = { type: EntityType; id: number };
+
+/**
+ * Reads log rows after `from` and answers each touched row once, with its current state, in
+ * the order of its last occurrence. Without `clientId` it reads `budget` log rows. With it, rows
+ * that device already holds ({@link echoesOf}) are left out, and it reads on, in growing
+ * windows, until `budget` rows are to be sent, the log ends, or {@link MAX_LOG_ROWS_PER_PAGE}
+ * rows were read; the cursor stops before the first log row that did not fit.
+ */
 async function readLog(
   db: Queryable,
   organizationId: number,
   from: LogPosition,
   budget: number,
+  clientId: string | null,
 ): Promise<{ changes: PulledChange[]; hasMore: boolean; last: LogPosition | null }> {
-  const rows = await db.query<LogRow>(
-    `SELECT xid::text AS x, seq AS s, entity_type, entity_id FROM sync_change_log
-     WHERE organization_id = $1 AND (xid, seq) > ($2::xid8, $3::bigint) AND ${VISIBLE}
-     ORDER BY xid, seq LIMIT $4`,
-    [organizationId, from.x, from.s, budget + 1],
-  );
-  const hasMore = rows.length > budget;
-  const page = rows.slice(0, budget);
   // The last occurrence of each row decides its place; its current state is what is sent
   // (a row written twice is sent once, a row gone since is sent as a delete).
-  const order = new Map<string, { type: EntityType; id: number }>();
-  for (const row of page) {
-    if (!isEntityType(row.entity_type)) continue;
-    const key = `${row.entity_type}:${row.entity_id}`;
-    order.delete(key);
-    order.set(key, { type: row.entity_type, id: row.entity_id });
+  const order = new Map<string, Target>();
+  let last: LogPosition | null = null;
+  let hasMore = false;
+  let scanned = 0;
+  let window = budget;
+  for (;;) {
+    const after: LogPosition = last ?? from;
+    const rows = await db.query<LogRow>(
+      `SELECT xid::text AS x, seq AS s, entity_type, entity_id FROM sync_change_log
+       WHERE organization_id = $1 AND (xid, seq) > ($2::xid8, $3::bigint) AND ${VISIBLE}
+       ORDER BY xid, seq LIMIT $4`,
+      [organizationId, after.x, after.s, window + 1],
+    );
+    const page = rows.slice(0, window);
+    const echoes = clientId ? await echoesOf(db, organizationId, clientId, targetsOf(page)) : null;
+    let full = false;
+    for (const row of page) {
+      if (isEntityType(row.entity_type)) {
+        const key = `${row.entity_type}:${row.entity_id}`;
+        if (echoes?.has(key)) order.delete(key);
+        else if (!order.has(key) && order.size >= budget) {
+          full = true;
+          break;
+        } else {
+          order.delete(key);
+          order.set(key, { type: row.entity_type, id: row.entity_id });
+        }
+      }
+      last = { x: row.x, s: row.s };
+    }
+    scanned += page.length;
+    if (full) hasMore = true;
+    else if (rows.length <= window) hasMore = false;
+    else if (!clientId || order.size >= budget || scanned >= MAX_LOG_ROWS_PER_PAGE) hasMore = true;
+    else {
+      window = Math.min(window * 2, MAX_LOG_ROWS_PER_PAGE - scanned);
+      continue;
+    }
+    break;
   }
-  const current = new Map<string, Row>();
+  return { changes: await currentStates(db, organizationId, order), hasMore, last };
+}
+
+/** The distinct rows a run of log rows touched. */
+function targetsOf(rows: readonly LogRow[]): Target[] {
+  const targets = new Map<string, Target>();
+  for (const row of rows) {
+    if (isEntityType(row.entity_type))
+      targets.set(`${row.entity_type}:${row.entity_id}`, { type: row.entity_type, id: row.entity_id });
+  }
+  return [...targets.values()];
+}
+
+function idsByType(targets: Iterable<Target>): Map<EntityType, number[]> {
   const byType = new Map<EntityType, number[]>();
-  for (const { type, id } of order.values()) byType.set(type, [...(byType.get(type) ?? []), id]);
-  for (const [type, ids] of byType) {
+  for (const { type, id } of targets) {
+    const ids = byType.get(type) ?? [];
+    ids.push(id);
+    byType.set(type, ids);
+  }
+  return byType;
+}
+
+/**
+ * The rows of `targets` whose current version `clientId` already holds from its push answers
+ * (as `type:id`): a row still there whose `updated_at` is the one a push of that device was
+ * answered with (its receipt's entity), or a row gone that a push of that device deleted. A
+ * row changed since by anyone or anything else (another device, a cascade, a server rule) has
+ * another `updated_at`, or no receipt of that device at all, and is sent. One statement.
+ */
+async function echoesOf(
+  db: Queryable,
+  organizationId: number,
+  clientId: string,
+  targets: readonly Target[],
+): Promise<Set<string>> {
+  const byType = idsByType(targets);
+  if (byType.size === 0) return new Set();
+  const params: unknown[] = [organizationId, clientId];
+  const parts = [...byType].map(([type, ids]) => {
+    params.push(type, ids);
+    const t = `$${params.length - 1}`;
+    const list = `$${params.length}::int[]`;
+    return `SELECT ${t}::text AS entity_type, e.id FROM ${ident(type)} AS e
+      WHERE e.organization_id = $1 AND e.id = ANY(${list}) AND EXISTS (
+        SELECT 1 FROM sync_receipts AS r
+        WHERE r.organization_id = $1 AND r.entity_type = ${t} AND r.server_id = e.id
+          AND r.client_id = $2 AND r.operation <> 'delete'
+          AND (r.entity->>'updated_at')::timestamptz = e.updated_at)
+    UNION ALL
+    SELECT ${t}::text, r.server_id FROM sync_receipts AS r
+      WHERE r.organization_id = $1 AND r.entity_type = ${t} AND r.server_id = ANY(${list})
+        AND r.client_id = $2 AND r.operation = 'delete'
+        AND NOT EXISTS (SELECT 1 FROM ${ident(type)} AS e WHERE e.organization_id = $1 AND e.id = r.server_id)`;
+  });
+  const rows = await db.query<{ entity_type: string; id: number }>(parts.join('\nUNION ALL\n'), params);
+  return new Set(rows.map((row) => `${row.entity_type}:${row.id}`));
+}
+
+/** Each target with its current state: an upsert, or a delete when the row is gone. */
+async function currentStates(
+  db: Queryable,
+  organizationId: number,
+  order: ReadonlyMap<string, Target>,
+): Promise<PulledChange[]> {
+  const current = new Map<string, Row>();
+  for (const [type, ids] of idsByType(order.values())) {
     const found = await db.query<Row>(
       `SELECT * FROM ${ident(type)} WHERE organization_id = $1 AND id = ANY($2::int[])`,
       [organizationId, ids],
     );
     for (const row of found) current.set(`${type}:${row.id}`, row);
   }
-  const changes: PulledChange[] = [...order.entries()].map(([key, { type, id }]) => {
+  return [...order.entries()].map(([key, { type, id }]) => {
     const entity = current.get(key);
     return entity
       ? { entityType: type, op: 'upsert', id, entity }
       : { entityType: type, op: 'delete', id, entity: null };
   });
-  const last = page.at(-1);
-  return { changes, hasMore, last: last ? { x: last.x, s: last.s } : null };
 }

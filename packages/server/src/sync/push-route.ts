@@ -59,6 +59,7 @@ export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
       actor,
       valid.map((v) => v.request),
       new RequestTempIds(),
+      envelope.clientId,
     );
     valid.forEach((v, i) => {
       const outcome = outcomes[i];

@@ -61,18 +61,21 @@ class RedoCarefully extends Error {
  * Anything but `applied`/`duplicate` rolls back to the savepoint (the receipt too, so a
  * corrected retry can succeed), and the next change goes on. The only write path: REST and
  * push both come here. The outcomes hold once this resolves (committed); an unexpected
- * database failure rejects, and then nothing of the failing chunk was written.
+ * database failure rejects, and then nothing of the failing chunk was written. A push passes
+ * its `clientId`: the receipts name that device (a pull of that device leaves those row
+ * versions out).
  */
 export async function applyWrites(
   db: Database,
   actor: Actor,
   requests: readonly WriteRequest[],
   ids: RequestTempIds,
+  clientId: string | null = null,
 ): Promise<WriteOutcome[]> {
   const outcomes: WriteOutcome[] = [];
   for (let start = 0; start < requests.length; start += CHANGES_PER_TRANSACTION) {
     const chunk = requests.slice(start, start + CHANGES_PER_TRANSACTION);
-    outcomes.push(...(await applyChunk(db, actor, chunk, ids)));
+    outcomes.push(...(await applyChunk(db, actor, chunk, ids, clientId)));
   }
   return outcomes;
 }
@@ -94,13 +97,14 @@ async function applyChunk(
   actor: Actor,
   chunk: readonly WriteRequest[],
   ids: RequestTempIds,
+  clientId: string | null,
 ): Promise<WriteOutcome[]> {
   // A single change gains nothing: its savepoint is the only statement saved, and a failure
   // would run it twice.
   if (chunk.length > 1 && mayRunTogether(chunk)) {
     const restore = ids.checkpoint();
     try {
-      return await db.transaction((tx) => applyTogether(tx, actor, chunk, ids));
+      return await db.transaction((tx) => applyTogether(tx, actor, chunk, ids, clientId));
     } catch {
       // Rolled back whole, receipts included: redone below, where the failure gets its answer
       // (or, for a failure of the database itself, is thrown again).
@@ -110,7 +114,7 @@ async function applyChunk(
   return db.transaction(async (tx) => {
     await ids.preload(tx, actor.organizationId, chunk);
     const outcomes: WriteOutcome[] = [];
-    for (const req of chunk) outcomes.push(await applyInSavepoint(tx, actor, req, ids));
+    for (const req of chunk) outcomes.push(await applyInSavepoint(tx, actor, req, ids, clientId));
     return outcomes;
   });
 }
@@ -131,6 +135,7 @@ async function applyTogether(
   actor: Actor,
   chunk: readonly WriteRequest[],
   ids: RequestTempIds,
+  clientId: string | null,
 ): Promise<WriteOutcome[]> {
   const org = actor.organizationId;
   await ids.preload(tx, org, chunk);
@@ -158,7 +163,7 @@ async function applyTogether(
       throw new RedoCarefully(outcome.status);
     const tempId = createdTempId(req);
     if (tempId) ids.remember(req.entityType, tempId, outcome.serverId);
-    if (!receipt) answers.push(answerFor(req, correlationId, outcome));
+    if (!receipt) answers.push(answerFor(req, correlationId, clientId, outcome));
     outcomes.push(outcome);
   }
   if (!(await recordTempIds(tx, org, tempIds))) throw new RedoCarefully('a temp id was mapped meanwhile');
@@ -183,10 +188,13 @@ function answerOf(req: WriteRequest, receipt: Receipt, ids: RequestTempIds): Wri
 function answerFor(
   req: WriteRequest,
   correlationId: string,
+  clientId: string | null,
   outcome: Extract<WriteOutcome, { status: 'applied' | 'duplicate' }>,
 ): ReceiptAnswer {
   return {
     correlationId,
+    clientId,
+    operation: req.operation,
     entityType: req.entityType,
     tempId: createdTempId(req),
     serverId: outcome.serverId,
@@ -199,9 +207,10 @@ async function applyInSavepoint(
   actor: Actor,
   req: WriteRequest,
   ids: RequestTempIds,
+  clientId: string | null,
 ): Promise<WriteOutcome> {
   const tempId = createdTempId(req);
-  const outcome = await attempt(tx, actor, req, ids);
+  const outcome = await attempt(tx, actor, req, ids, clientId);
   if (tempId) {
     if (outcome.status === 'applied' || outcome.status === 'duplicate') {
       ids.remember(req.entityType, tempId, outcome.serverId);
@@ -215,13 +224,14 @@ async function attempt(
   actor: Actor,
   req: WriteRequest,
   ids: RequestTempIds,
+  clientId: string | null,
 ): Promise<WriteOutcome> {
   for (let n = 1; ; n++) {
     // A successful change keeps its savepoint (no RELEASE round trip): the next SAVEPOINT of
     // the same name nests inside it, and ROLLBACK TO always goes back to the newest one.
     await tx.query('SAVEPOINT change');
     try {
-      return await writeInSavepoint(tx, actor, req, ids);
+      return await writeInSavepoint(tx, actor, req, ids, clientId);
     } catch (error) {
       // Undoes this change only (its receipt claim and its locks included).
       await tx.query('ROLLBACK TO SAVEPOINT change');
@@ -255,6 +265,7 @@ async function writeInSavepoint(
   actor: Actor,
   req: WriteRequest,
   ids: RequestTempIds,
+  clientId: string | null,
 ): Promise<WriteOutcome> {
   const org = actor.organizationId;
   if (req.correlationId) {
@@ -263,7 +274,9 @@ async function writeInSavepoint(
   }
   const outcome = await writeChange(tx, actor, req, ids, CAREFUL);
   if (outcome.status !== 'applied' && outcome.status !== 'duplicate') throw new RollbackWith(outcome);
-  if (req.correlationId) await completeReceipt(tx, org, answerFor(req, req.correlationId, outcome));
+  if (req.correlationId) {
+    await completeReceipt(tx, org, answerFor(req, req.correlationId, clientId, outcome));
+  }
   return outcome;
 }
 

@@ -12,6 +12,9 @@ export interface Receipt {
 /** The answer of an applied change, stored on its claimed receipt. */
 export interface ReceiptAnswer {
   correlationId: string;
+  /** The device that pushed it (push `clientId`); `null` over REST. */
+  clientId: string | null;
+  operation: 'create' | 'update' | 'delete';
   entityType: string;
   tempId: string | null;
   serverId: number;
@@ -91,9 +94,10 @@ export async function completeReceipts(
   if (answers.length === 0) return;
   await tx.query(
     `UPDATE sync_receipts AS r
-     SET entity_type = a.entity_type, temp_id = a.temp_id, server_id = a.server_id, entity = a.entity::jsonb
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
-       AS a(correlation_id, entity_type, temp_id, server_id, entity)
+     SET entity_type = a.entity_type, temp_id = a.temp_id, server_id = a.server_id,
+       entity = a.entity::jsonb, client_id = a.client_id, operation = a.operation
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
+       AS a(correlation_id, entity_type, temp_id, server_id, entity, client_id, operation)
      WHERE r.organization_id = $1 AND r.correlation_id = a.correlation_id`,
     [
       organizationId,
@@ -102,6 +106,8 @@ export async function completeReceipts(
       answers.map((a) => a.tempId),
       answers.map((a) => a.serverId),
       answers.map((a) => (a.entity === null ? null : JSON.stringify(a.entity))),
+      answers.map((a) => a.clientId),
+      answers.map((a) => a.operation),
     ],
   );
 }
