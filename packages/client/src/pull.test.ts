@@ -49,6 +49,51 @@ describe('pull', () => {
     expect((await store.query('groups')).map((g) => g.name)).toEqual(['G0', 'G1', 'G2', 'G3', 'G4']);
   });
 
+  it('sends the device clientId from a cursor, but not in a full refresh nor while a sent change has no answer', async () => {
+    const server = new FakeSyncServer();
+    const base = server.transport();
+    const clock = new FakeClock();
+    const sent: (string | null | undefined)[] = [];
+    let pushLost = false;
+    store = await openTestStore(
+      {
+        get requestCount() {
+          return base.requestCount;
+        },
+        async push(r) {
+          if (pushLost) {
+            await base.push(r); // applied on the server, the answer never arrives
+            throw new OfflineStoreError('network_error', 'network error: connection reset');
+          }
+          return base.push(r);
+        },
+        pull(cursor, limit, _signal, clientId) {
+          sent.push(clientId);
+          return base.pull(cursor, limit);
+        },
+      },
+      { clock },
+    );
+    const clientId = (await store.db._syncMeta.get(SYNC_META_KEYS.clientId))?.value;
+    expect(clientId).toEqual(expect.any(String));
+    await store.sync(); // a snapshot: every row, whoever wrote it
+    await store.sync();
+    expect(sent).toEqual([null, clientId]);
+
+    await store.create('groups', { name: 'Perdue' });
+    pushLost = true;
+    expect((await store.sync()).error?.code).toBe('network_error');
+    pushLost = false;
+    // The change waits out its backoff: the pull asks for this device's rows too.
+    await store.sync();
+    expect(sent.at(-1)).toBeNull();
+    clock.advance(DAY);
+    expect((await store.sync({ ignoreBackoff: true })).pushed).toBe(1);
+    expect(sent.at(-1)).toBe(clientId);
+    await store.sync({ fullRefresh: true });
+    expect(sent.at(-1)).toBeNull();
+  });
+
   it('re-applies pending local edits on top of pulled rows, and removes rows deleted on the server', async () => {
     const server = new FakeSyncServer();
     const base = server.transport();

@@ -10,7 +10,7 @@ import {
 } from '@wampums/schema';
 import { type Clock, yieldToEventLoop } from './clock';
 import type { StoredRecord, WampumsOfflineDB } from './db';
-import { rebase } from './rebase';
+import { rebase, UNSYNCED_STATUSES } from './rebase';
 import { noteServerRows, type ServerObservation } from './server-shadow';
 import { REFRESH_IN_PROGRESS_KEY } from './sync-meta';
 import type { Transport } from './transport';
@@ -45,11 +45,21 @@ async function meta<T>(db: WampumsOfflineDB, key: string): Promise<T | undefined
  * transaction together with its cursor, so a crash never skips or half-applies a page. Without
  * a cursor, when the last pull is older than 14 days or when the server asks for it, the pull is
  * a full refresh: a fresh snapshot replaces the entity stores, and the outbox stays.
+ *
+ * Outside a full refresh the pull sends this device's `clientId`: the server leaves out the rows
+ * whose current version came back in this device's own push answers (already stored by the
+ * push). Not while a change waits whose request went without an answer (`sentAt` kept): the
+ * server may have applied it, and if the person then discards it, the pulled row is the only
+ * copy of the server's version this device gets. A full refresh sends none either: the rows a
+ * snapshot does not bring are removed.
  */
 export async function pullAll(ctx: PullContext, options: { fullRefresh: boolean }): Promise<PullOutcome> {
   const { db, clock } = ctx;
   let cursor = (await meta<string>(db, SYNC_META_KEYS.cursor)) ?? null;
   const lastPullAt = await meta<number>(db, SYNC_META_KEYS.lastPullAt);
+  const clientId = (await anyUnanswered(db))
+    ? null
+    : ((await meta<string>(db, SYNC_META_KEYS.clientId)) ?? null);
   const stale = lastPullAt !== undefined && clock.now() - lastPullAt > FULL_REFRESH_AFTER_MS;
   let refreshing =
     options.fullRefresh ||
@@ -70,7 +80,7 @@ export async function pullAll(ctx: PullContext, options: { fullRefresh: boolean 
   try {
     for (;;) {
       ctx.signal.throwIfAborted();
-      const page = await ctx.transport.pull(cursor, ctx.pageSize, ctx.signal);
+      const page = await ctx.transport.pull(cursor, ctx.pageSize, ctx.signal, refreshing ? null : clientId);
       if (page.fullRefresh && !refreshing) {
         // Our cursor is too old for the server: start over from a snapshot.
         refreshing = true;
@@ -95,6 +105,16 @@ export async function pullAll(ctx: PullContext, options: { fullRefresh: boolean 
   } finally {
     ctx.onProgress(null);
   }
+}
+
+/** True when an unsynced change was sent and never answered: the server may have applied it. */
+async function anyUnanswered(db: WampumsOfflineDB): Promise<boolean> {
+  const unanswered = await db._outbox
+    .where('status')
+    .anyOf(UNSYNCED_STATUSES)
+    .filter((entry) => (entry as { sentAt?: number | null }).sentAt != null)
+    .first();
+  return unanswered !== undefined;
 }
 
 /** Stores one page and its cursor in one transaction; pending local changes stay on top. */

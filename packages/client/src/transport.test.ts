@@ -47,4 +47,26 @@ describe('HttpTransport', () => {
       code: 'invalid_response',
     });
   });
+
+  it('sends cursor, limit and the clientId of a pull as query parameters', async () => {
+    const urls: string[] = [];
+    const page = { data: { changes: [], cursor: 'c2', hasMore: false, fullRefresh: false } };
+    const transport = new HttpTransport({
+      baseUrl: 'http://h',
+      getToken: async () => 't',
+      fetch: async (url) => {
+        urls.push(String(url));
+        return new Response(JSON.stringify(page), { status: 200 });
+      },
+      clock: new FakeClock(),
+    });
+    await transport.pull('c1', 50, undefined, 'device 1');
+    await transport.pull('c1', 50);
+    await transport.pull(null, 50, undefined, null);
+    expect(urls).toEqual([
+      'http://h/api/v1/sync/pull?limit=50&cursor=c1&clientId=device+1',
+      'http://h/api/v1/sync/pull?limit=50&cursor=c1',
+      'http://h/api/v1/sync/pull?limit=50',
+    ]);
+  });
 });

@@ -24,7 +24,16 @@ export interface PushAnswer {
 /** The network side of sync, behind an interface so that tests inject faults. */
 export interface Transport {
   push(request: PushRequest, signal?: AbortSignal): Promise<PushAnswer>;
-  pull(cursor: string | null, limit: number, signal?: AbortSignal): Promise<PullResponse['data']>;
+  /**
+   * One pull page. With `clientId` (the one this device pushes with) the server leaves out the
+   * rows this device already holds from its own push answers.
+   */
+  pull(
+    cursor: string | null,
+    limit: number,
+    signal?: AbortSignal,
+    clientId?: string | null,
+  ): Promise<PullResponse['data']>;
   /** Requests started so far (including failed ones). */
   readonly requestCount: number;
 }
@@ -64,9 +73,15 @@ export class HttpTransport implements Transport {
     return { data: data.data, sentMidpoint: (start + end) / 2 };
   }
 
-  async pull(cursor: string | null, limit: number, signal?: AbortSignal): Promise<PullResponse['data']> {
+  async pull(
+    cursor: string | null,
+    limit: number,
+    signal?: AbortSignal,
+    clientId?: string | null,
+  ): Promise<PullResponse['data']> {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor) query.set('cursor', cursor);
+    if (clientId) query.set('clientId', clientId);
     const body = await this.call(`/sync/pull?${query}`, pullResponseSchema, { method: 'GET', signal });
     return body.data;
   }

@@ -104,6 +104,66 @@ for (const backend of ['pglite', 'postgres'] as const) {
       ).toHaveLength(1);
     });
 
+    it('after pushing its offline creates, the device pulls none of them back: one pull request', async () => {
+      const { store, session } = await device('leader@pack-a.test', { pushBatchSize: 25, pullPageSize: 50 });
+      expect((await store.sync()).error).toBeNull();
+      const created: { type: 'groups' | 'participants' | 'attendance' | 'honors'; id: unknown }[] = [];
+      for (let unit = 0; unit < 15; unit++) {
+        const group = await store.create('groups', { name: `Patrouille ${unit}` });
+        created.push({ type: 'groups', id: group.id });
+        for (let k = 0; k < 3; k++) {
+          const kid = await store.create('participants', {
+            first_name: `Enfant${k}`,
+            last_name: `Unité${unit}`,
+            group_id: group.id,
+          });
+          created.push({ type: 'participants', id: kid.id });
+          const att = await store.create('attendance', {
+            participant_id: kid.id,
+            date: '2026-07-21',
+            status: 'present',
+          });
+          created.push({ type: 'attendance', id: att.id });
+        }
+        const honor = await store.create('honors', {
+          participant_id: (await store.query('participants', { group_id: group.id }))[0]?.id as number,
+          date: '2026-07-21',
+          reason: 'Campement monté',
+        });
+        created.push({ type: 'honors', id: honor.id });
+      }
+      expect(created).toHaveLength(120);
+      const report = await store.sync();
+      expect(report).toMatchObject({ pushed: 120, failed: 0, conflicts: 0, error: null });
+      // 5 pushes of 25, then one pull page: at most the 15 points rows the server derived.
+      expect(report.requests).toBe(5 + 1);
+      expect(report.pulled).toBeLessThanOrEqual(15);
+      const serverParticipants = new Map(
+        (await rest(server, session.token, '/participants')).map((p) => [p.id, p]),
+      );
+      for (const type of ['groups', 'participants', 'attendance', 'honors'] as const) {
+        const local = await store.query(type);
+        const mine = local.filter((r) =>
+          type === 'groups'
+            ? String(r.name).startsWith('Patrouille ')
+            : type === 'participants'
+              ? String(r.last_name).startsWith('Unité')
+              : r.date === '2026-07-21',
+        );
+        expect(mine).toHaveLength(created.filter((c) => c.type === type).length);
+        expect(mine.every((r) => typeof r.id === 'number')).toBe(true);
+      }
+      for (const kid of (await store.query('participants')).filter((p) =>
+        String(p.last_name).startsWith('Unité'),
+      )) {
+        expect(serverParticipants.get(kid.id)).toMatchObject({
+          group_id: kid.group_id,
+          updated_at: kid.updated_at,
+        });
+      }
+      expect(store.status.current.pendingCount).toBe(0);
+    });
+
     it('three devices editing the same records offline converge', async () => {
       const a = await device('leader@pack-a.test');
       const b = await device('admin@pack-a.test');
