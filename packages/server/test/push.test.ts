@@ -146,6 +146,81 @@ describe.each(BACKENDS)('push on %s', (backend) => {
     expect(list.body.data).toHaveLength(1);
   });
 
+  it('answers in push order when an update and a later create compete for one natural key', async () => {
+    const p = await newParticipant(leader, 'Ordre');
+    const first = await leader.post('/attendance', {
+      participant_id: p.id,
+      date: '2026-08-02',
+      status: 'present',
+    });
+    const move = change('attendance', 'update', {
+      entityId: first.body.data.id,
+      payload: { date: '2026-08-03' },
+      baseUpdatedAt: first.body.data.updated_at,
+    });
+    const taken = change('attendance', 'create', {
+      payload: { participant_id: p.id, date: '2026-08-03', status: 'late' },
+    });
+    const freed = change('attendance', 'create', {
+      payload: { participant_id: p.id, date: '2026-08-02', status: 'absent' },
+    });
+    const group = change('groups', 'create', { payload: { name: 'Après la course' } });
+    const res = await leader.push([move, taken, freed, group]);
+    const r = res.body.data.results;
+    expect(r.map((x: Json) => x.status)).toEqual(['applied', 'conflict', 'applied', 'applied']);
+    expect(r[1].serverEntity).toMatchObject({
+      id: first.body.data.id,
+      date: '2026-08-03',
+      status: 'present',
+    });
+    const list = await leader.get(`/attendance?participant_id=${p.id}`);
+    expect(list.body.data.map((a: Json) => [a.date, a.status]).sort()).toEqual([
+      ['2026-08-02', 'absent'],
+      ['2026-08-03', 'present'],
+    ]);
+  });
+
+  it('answers a stale update among creates as a conflict, and writes the creates around it', async () => {
+    const p = await newParticipant(leader, 'Périmé');
+    const edited = await leader.patch(`/participants/${p.id}`, {
+      notes: 'serveur',
+      updated_at: p.updated_at,
+    });
+    expect(edited.status).toBe(200);
+    const group = change('groups', 'create', { payload: { name: 'Autour' } });
+    const stale = change('participants', 'update', {
+      entityId: p.id,
+      payload: { notes: 'appareil' },
+      baseUpdatedAt: p.updated_at,
+    });
+    const kid = change('participants', 'create', {
+      payload: { first_name: 'Voisin', last_name: 'Autour', group_id: group.tempId },
+    });
+    const res = await leader.push([group, stale, kid]);
+    const r = res.body.data.results;
+    expect(r.map((x: Json) => x.status)).toEqual(['applied', 'conflict', 'applied']);
+    expect(r[1].serverEntity).toMatchObject({ notes: 'serveur', updated_at: edited.body.data.updated_at });
+    expect(r[2].entity.group_id).toBe(r[0].serverId);
+    expect((await leader.get(`/participants/${p.id}`)).body.data.notes).toBe('serveur');
+  });
+
+  it('creates, edits and deletes one record in a single push, in order', async () => {
+    const kid = change('participants', 'create', { payload: { first_name: 'Éphémère', last_name: 'Vite' } });
+    const edit = change('participants', 'update', { entityId: kid.tempId, payload: { notes: 'vu' } });
+    const honor = change('honors', 'create', {
+      payload: { participant_id: kid.tempId, date: '2026-08-04', reason: 'Passage' },
+    });
+    const gone = change('participants', 'delete', { entityId: kid.tempId });
+    const res = await leader.push([kid, edit, honor, gone]);
+    const r = res.body.data.results;
+    expect(r.map((x: Json) => x.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    expect(r[0].entity.notes ?? null).toBeNull();
+    expect(r[1].entity).toMatchObject({ id: r[0].serverId, notes: 'vu' });
+    expect(Date.parse(r[1].entity.updated_at)).toBeGreaterThan(Date.parse(r[0].entity.updated_at));
+    expect((await leader.get(`/participants/${r[0].serverId}`)).status).toBe(404);
+    expect((await leader.get(`/points?honor_id=${r[2].serverId}`)).body.data).toHaveLength(0);
+  });
+
   it('rejects invalid, read-only and foreign changes without blocking the others, and skips dependants', async () => {
     const bad = change('participants', 'create', { payload: { first_name: 42 } });
     const pts = change('points', 'create', { payload: { value: 100 } });

@@ -76,13 +76,57 @@ export async function insertRow(
   return rows[0] ?? null;
 }
 
-/** Applies a patch of declared fields; `updated_at` moves forward in the trigger. */
+/**
+ * Inserts several rows of one type in one statement (an `id` given is used, else the sequence's);
+ * returns the rows inserted, in no set order: with a natural key, a row that collides is left
+ * out instead of failing.
+ */
+export async function insertRows(
+  tx: Queryable,
+  type: EntityType,
+  organizationId: number,
+  rows: readonly Row[],
+): Promise<Row[]> {
+  if (rows.length === 0) return [];
+  const columns = columnsOf(type).filter((c) => rows.some((row) => row[c.name] !== undefined));
+  const params: unknown[] = [organizationId];
+  const tuples = rows.map((row) => {
+    const cells = ['$1'];
+    if (row.id === undefined) cells.push('DEFAULT');
+    else {
+      params.push(row.id);
+      cells.push(`$${params.length}::int`);
+    }
+    for (const c of columns) {
+      if (row[c.name] === undefined) {
+        cells.push('DEFAULT');
+        continue;
+      }
+      const p = paramOf(type, c.name, row[c.name]);
+      params.push(p.value);
+      cells.push(`$${params.length}${p.cast}`);
+    }
+    return `(${cells.join(', ')})`;
+  });
+  const onConflict = ENTITIES[type].naturalKey ? ' ON CONFLICT DO NOTHING' : '';
+  return tx.query<Row>(
+    `INSERT INTO ${ident(type)} (organization_id, id${columns.map((c) => `, ${ident(c.name)}`).join('')})
+     VALUES ${tuples.join(', ')}${onConflict} RETURNING *`,
+    params,
+  );
+}
+
+/**
+ * Applies a patch of declared fields; `updated_at` moves forward in the trigger. With
+ * `notNewerThan`, only while the row's `updated_at` is not after it (else nothing, `null`).
+ */
 export async function updateRow(
   tx: Queryable,
   type: EntityType,
   organizationId: number,
   id: number,
   patch: Row,
+  notNewerThan: string | null = null,
 ): Promise<Row | null> {
   const columns = columnsOf(type).filter((c) => patch[c.name] !== undefined);
   const params: unknown[] = [organizationId, id];
@@ -93,8 +137,13 @@ export async function updateRow(
   });
   // An empty patch still counts as a write: it moves updated_at like any other.
   if (sets.length === 0) sets.push('id = id');
+  let where = 'organization_id = $1 AND id = $2';
+  if (notNewerThan !== null) {
+    params.push(notNewerThan);
+    where += ` AND updated_at <= $${params.length}::timestamptz`;
+  }
   const rows = await tx.query<Row>(
-    `UPDATE ${ident(type)} SET ${sets.join(', ')} WHERE organization_id = $1 AND id = $2 RETURNING *`,
+    `UPDATE ${ident(type)} SET ${sets.join(', ')} WHERE ${where} RETURNING *`,
     params,
   );
   return rows[0] ?? null;

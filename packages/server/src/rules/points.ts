@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database';
-import { insertRow, type Row } from '../entities/rows';
+import { insertRow, insertRows, type Row } from '../entities/rows';
 
 /** Points per honor when the organization sets nothing (domain rule). */
 export const DEFAULT_POINTS_PER_HONOR = 5;
@@ -39,6 +39,27 @@ export async function awardHonorPoints(tx: Queryable, organizationId: number, ho
     honor_id: honor.id,
     value: await pointsPerHonor(tx, organizationId),
   });
+}
+
+/** {@link awardHonorPoints} for several new honors, in one statement. */
+export async function awardHonorsPoints(
+  tx: Queryable,
+  organizationId: number,
+  honors: readonly Row[],
+): Promise<void> {
+  if (honors.length === 0) return;
+  const value = await pointsPerHonor(tx, organizationId);
+  await insertRows(
+    tx,
+    'points',
+    organizationId,
+    honors.map((honor) => ({
+      participant_id: honor.participant_id,
+      group_id: null,
+      honor_id: honor.id,
+      value,
+    })),
+  );
 }
 
 /** Keeps an honor's points with its participant when the honor is moved to another one. */

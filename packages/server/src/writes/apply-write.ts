@@ -1,7 +1,18 @@
-import { ENTITIES, isTempId, WampumsError } from '@wampums/schema';
+import { DEPENDENCY_ORDER, ENTITIES, type EntityType, isTempId, WampumsError } from '@wampums/schema';
 import type { Actor } from '../auth/tokens';
 import { type Database, type Queryable, sqlStateOf } from '../db/database';
-import { createEntity, deleteEntity, updateEntity } from './operations';
+import type { Row } from '../entities/rows';
+import { insertRows } from '../entities/rows';
+import { awardHonorsPoints } from '../rules/points';
+import {
+  applyPreparedUpdate,
+  createEntity,
+  deleteEntity,
+  type PreparedUpdate,
+  prepareCreate,
+  prepareUpdate,
+  updateEntity,
+} from './operations';
 import {
   claimReceipt,
   claimReceipts,
@@ -129,6 +140,95 @@ function mayRunTogether(chunk: readonly WriteRequest[]): boolean {
   return true;
 }
 
+/**
+ * Creates inserted one by one even in an optimistic chunk: the seat rule of a carpool
+ * assignment counts the rows written before it.
+ */
+const INSERTED_ALONE: ReadonlySet<EntityType> = new Set<EntityType>(['carpool_assignments']);
+
+/** A create of the optimistic chunk that can wait to be inserted with others of its type. */
+function insertsTogether(req: WriteRequest): boolean {
+  return (
+    req.operation === 'create' && !ENTITIES[req.entityType].readOnly && !INSERTED_ALONE.has(req.entityType)
+  );
+}
+
+/** Server ids for the creates at `indexes`, from their tables' sequences, in one statement. */
+async function allocateIds(
+  tx: Queryable,
+  chunk: readonly WriteRequest[],
+  indexes: readonly number[],
+): Promise<Map<number, number>> {
+  const ids = new Map<number, number>();
+  if (indexes.length === 0) return ids;
+  const rows = await tx.query<{ n: number; id: number }>(
+    `SELECT u.n::int AS n, nextval(pg_get_serial_sequence(u.t, 'id'))::int AS id
+     FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n)`,
+    [indexes.map((i) => (chunk[i] as WriteRequest).entityType)],
+  );
+  for (const row of rows) ids.set(indexes[row.n - 1] as number, row.id);
+  return ids;
+}
+
+/**
+ * The writes an optimistic chunk holds back: creates (with their server ids taken up front, so
+ * later changes resolve their temp ids) are inserted type by type, parents first, one
+ * statement per type; the updates follow, in their order. Everything else (a delete, a carpool
+ * assignment, a create of a temp id already mapped) writes them first and then runs itself, so
+ * such a change sees every change before it. Only the relative order of a held update and a
+ * later held create changes: they touch different rows, and when either outcome depends on the
+ * other (a natural key, a seat) one of them fails, and the chunk is redone change by change.
+ */
+class HeldWrites {
+  private creates: { index: number; type: EntityType; row: Row }[] = [];
+  private updates: { index: number; req: WriteRequest; prepared: PreparedUpdate }[] = [];
+
+  constructor(
+    private readonly tx: Queryable,
+    private readonly actor: Actor,
+    private readonly outcomes: (WriteOutcome | undefined)[],
+  ) {}
+
+  holdCreate(index: number, type: EntityType, row: Row): void {
+    this.creates.push({ index, type, row });
+  }
+
+  holdUpdate(index: number, req: WriteRequest, prepared: PreparedUpdate): void {
+    this.updates.push({ index, req, prepared });
+  }
+
+  async write(): Promise<void> {
+    const org = this.actor.organizationId;
+    const creates = this.creates;
+    const updates = this.updates;
+    this.creates = [];
+    this.updates = [];
+    for (const type of DEPENDENCY_ORDER) {
+      const held = creates.filter((c) => c.type === type);
+      if (held.length === 0) continue;
+      const inserted = await insertRows(
+        this.tx,
+        type,
+        org,
+        held.map((c) => c.row),
+      );
+      // A natural key already taken: the change-by-change run answers it with the row there.
+      if (inserted.length !== held.length) throw new RedoCarefully('a natural key is taken');
+      const byId = new Map(inserted.map((row) => [row.id as number, row]));
+      for (const c of held) {
+        const id = c.row.id as number;
+        this.outcomes[c.index] = { status: 'applied', serverId: id, entity: byId.get(id) ?? null };
+      }
+      if (type === 'honors') await awardHonorsPoints(this.tx, org, inserted);
+    }
+    for (const u of updates) {
+      const outcome = await applyPreparedUpdate(this.tx, this.actor, u.req, u.prepared);
+      if (outcome?.status !== 'applied') throw new RedoCarefully(outcome?.status ?? 'stale or gone');
+      this.outcomes[u.index] = outcome;
+    }
+  }
+}
+
 /** The optimistic run of a chunk; throws (and the transaction rolls back) unless all went through. */
 async function applyTogether(
   tx: Queryable,
@@ -145,6 +245,10 @@ async function applyTogether(
     chunk.map((req) => req.correlationId as string),
   );
   if (!handled) throw new RedoCarefully('a receipt went away');
+  const fresh = chunk.flatMap((req, i) =>
+    insertsTogether(req) && !handled.has(req.correlationId as string) ? [i] : [],
+  );
+  const newIds = await allocateIds(tx, chunk, fresh);
   const tempIds: TempIdRecord[] = [];
   const mode: WriteMode = {
     checkReferences: false,
@@ -153,22 +257,74 @@ async function applyTogether(
       return true;
     },
   };
-  const answers: ReceiptAnswer[] = [];
-  const outcomes: WriteOutcome[] = [];
-  for (const req of chunk) {
-    const correlationId = req.correlationId as string;
-    const receipt = handled.get(correlationId);
-    const outcome = receipt ? answerOf(req, receipt, ids) : await writeChange(tx, actor, req, ids, mode);
-    if (outcome.status !== 'applied' && outcome.status !== 'duplicate')
-      throw new RedoCarefully(outcome.status);
+  const outcomes: (WriteOutcome | undefined)[] = chunk.map(() => undefined);
+  const held = new HeldWrites(tx, actor, outcomes);
+  for (const [i, req] of chunk.entries()) {
+    const receipt = handled.get(req.correlationId as string);
     const tempId = createdTempId(req);
-    if (tempId) ids.remember(req.entityType, tempId, outcome.serverId);
-    if (!receipt) answers.push(answerFor(req, correlationId, clientId, outcome));
-    outcomes.push(outcome);
+    if (receipt) {
+      outcomes[i] = answerOf(req, receipt, ids);
+    } else if (await hold(tx, actor, req, ids, i, newIds.get(i), held, mode)) {
+      // Written with the others; its temp id is known from now on.
+    } else {
+      await held.write();
+      const outcome = await writeChange(tx, actor, req, ids, mode);
+      if (outcome.status !== 'applied' && outcome.status !== 'duplicate')
+        throw new RedoCarefully(outcome.status);
+      outcomes[i] = outcome;
+      if (tempId) ids.remember(req.entityType, tempId, outcome.serverId);
+    }
   }
+  await held.write();
+  const answers: ReceiptAnswer[] = [];
+  const done = chunk.map((req, i) => {
+    const outcome = outcomes[i];
+    if (outcome?.status !== 'applied' && outcome?.status !== 'duplicate')
+      throw new Error('a change has no answer');
+    if (!handled.has(req.correlationId as string)) {
+      answers.push(answerFor(req, req.correlationId as string, clientId, outcome));
+    }
+    return outcome;
+  });
   if (!(await recordTempIds(tx, org, tempIds))) throw new RedoCarefully('a temp id was mapped meanwhile');
   await completeReceipts(tx, org, answers);
-  return outcomes;
+  return done;
+}
+
+/**
+ * Holds a create or an update back in `held` after the checks that read nothing, and answers
+ * true; false for a change that must run now. A create takes the server id given to it, and its
+ * temp id maps to it from now on.
+ */
+async function hold(
+  tx: Queryable,
+  actor: Actor,
+  req: WriteRequest,
+  ids: RequestTempIds,
+  index: number,
+  newId: number | undefined,
+  held: HeldWrites,
+  mode: WriteMode,
+): Promise<boolean> {
+  const org = actor.organizationId;
+  if (req.operation === 'delete' || ENTITIES[req.entityType].readOnly) return false;
+  if (req.operation === 'create' && newId === undefined) return false;
+  const tempId = createdTempId(req);
+  // Created before under another correlationId: answered `duplicate` with the row as it is now.
+  if (tempId && (await ids.lookup(tx, org, req.entityType, tempId)) !== null) return false;
+  await checkDependencies(tx, org, req, ids);
+  if (req.operation === 'update') {
+    held.holdUpdate(index, req, await prepareUpdate(tx, actor, req, ids));
+    return true;
+  }
+  const row = await prepareCreate(tx, actor, req, ids);
+  const id = newId as number;
+  held.holdCreate(index, req.entityType, { ...row, id });
+  if (tempId) {
+    ids.remember(req.entityType, tempId, id);
+    await mode.recordTempId(tx, org, req.entityType, tempId, id);
+  }
+  return true;
 }
 
 /** The temp id a create introduces, if any. */
@@ -288,13 +444,7 @@ async function writeChange(
   ids: RequestTempIds,
   mode: WriteMode,
 ): Promise<WriteOutcome> {
-  const org = actor.organizationId;
-  for (const dep of req.dependencies) {
-    const known =
-      !ids.hasFailed(dep.entityType, dep.tempId) &&
-      (await ids.lookup(tx, org, dep.entityType, dep.tempId)) !== null;
-    if (!known) throw new DependencyPending(`waits for ${dep.entityType} ${dep.tempId}`);
-  }
+  await checkDependencies(tx, actor.organizationId, req, ids);
   if (ENTITIES[req.entityType].readOnly) {
     throw new WampumsError('read_only', `${req.entityType} are maintained by the server`);
   }
@@ -305,5 +455,20 @@ async function writeChange(
       return updateEntity(tx, actor, req, ids, mode);
     case 'delete':
       return deleteEntity(tx, actor, req, ids);
+  }
+}
+
+/** Throws DependencyPending unless every temp id the change declares it waits for is mapped. */
+async function checkDependencies(
+  tx: Queryable,
+  organizationId: number,
+  req: WriteRequest,
+  ids: RequestTempIds,
+): Promise<void> {
+  for (const dep of req.dependencies) {
+    const known =
+      !ids.hasFailed(dep.entityType, dep.tempId) &&
+      (await ids.lookup(tx, organizationId, dep.entityType, dep.tempId)) !== null;
+    if (!known) throw new DependencyPending(`waits for ${dep.entityType} ${dep.tempId}`);
   }
 }

@@ -1,6 +1,7 @@
 import {
   applyCreateDefaults,
   createPayloadSchema,
+  type EntityType,
   isTempId,
   type TripDirection,
   updatePatchSchema,
@@ -38,6 +39,26 @@ async function targetId(
 /** True when the server's row changed after the version the edit was based on. */
 function isStale(row: Row, baseUpdatedAt: string | null): boolean {
   return baseUpdatedAt !== null && Date.parse(String(row.updated_at)) > Date.parse(baseUpdatedAt);
+}
+
+/**
+ * The part of a create that reads nothing (an optimistic chunk inserts the result together with
+ * other creates of its type): validation, defaults, the badge rule, and the temp ids of its
+ * foreign keys resolved from this request or the preloaded map. Throws like {@link createEntity}.
+ */
+export async function prepareCreate(
+  tx: Queryable,
+  actor: Actor,
+  req: WriteRequest,
+  ids: RequestTempIds,
+): Promise<Row> {
+  const type = req.entityType;
+  const parsed = createPayloadSchema(type).safeParse(req.payload);
+  if (!parsed.success) throw validationError(parsed.error, `${type} payload`);
+  const values = applyCreateDefaults(type, parsed.data, actor.userId);
+  if (type === 'badge_progress') assertMayDecideBadge(actor, null, values);
+  await resolveReferences(tx, actor.organizationId, type, values, ids, actor.userId, false);
+  return values;
 }
 
 export async function createEntity(
@@ -97,16 +118,97 @@ export async function updateEntity(
   if (!parsed.success) throw validationError(parsed.error, `${type} patch`);
   const org = actor.organizationId;
   const id = await targetId(tx, actor, req, ids);
+  const patch: Row = { ...parsed.data };
+  return updateTarget(tx, actor, req, id, patch, () =>
+    resolveReferences(tx, org, type, patch, ids, actor.userId, mode.checkReferences),
+  );
+}
+
+/** An update checked and resolved without reading anything, to be written later. */
+export interface PreparedUpdate {
+  id: number;
+  patch: Row;
+}
+
+/**
+ * The part of an update that reads nothing (an optimistic chunk writes it after the creates
+ * before it): validation, the target's server id, and the temp ids of its foreign keys.
+ */
+export async function prepareUpdate(
+  tx: Queryable,
+  actor: Actor,
+  req: WriteRequest,
+  ids: RequestTempIds,
+): Promise<PreparedUpdate> {
+  const type = req.entityType;
+  const parsed = updatePatchSchema(type).safeParse(req.payload);
+  if (!parsed.success) throw validationError(parsed.error, `${type} patch`);
+  const id = await targetId(tx, actor, req, ids);
+  const patch: Row = { ...parsed.data };
+  await resolveReferences(tx, actor.organizationId, type, patch, ids, actor.userId, false);
+  return { id, patch };
+}
+
+/** Entities whose update rules read the row before writing it (badge decisions, carpool seats). */
+const READ_BEFORE_UPDATE: ReadonlySet<EntityType> = new Set<EntityType>([
+  'badge_progress',
+  'carpool_assignments',
+]);
+
+/**
+ * Writes a {@link prepareUpdate}d update with its rules. Where no rule reads the row first, the
+ * write and the staleness check are one statement, and `null` answers a row that is gone or
+ * newer than `baseUpdatedAt` (nothing was written; the change-by-change run answers it).
+ */
+export async function applyPreparedUpdate(
+  tx: Queryable,
+  actor: Actor,
+  req: WriteRequest,
+  prepared: PreparedUpdate,
+): Promise<WriteOutcome | null> {
+  const type = req.entityType;
+  if (READ_BEFORE_UPDATE.has(type)) {
+    return updateTarget(tx, actor, req, prepared.id, prepared.patch, async () => {});
+  }
+  const org = actor.organizationId;
+  const row = await updateRow(tx, type, org, prepared.id, prepared.patch, req.baseUpdatedAt);
+  if (!row) return null;
+  return afterUpdate(tx, org, type, row, prepared.patch);
+}
+
+/** The rules that check or follow a written update. */
+async function afterUpdate(
+  tx: Queryable,
+  org: number,
+  type: EntityType,
+  row: Row,
+  patch: Row,
+): Promise<WriteOutcome> {
+  if (type === 'carpool_offers') await assertOfferKeepsRiders(tx, org, row);
+  if (type === 'honors' && patch.participant_id !== undefined) await followHonorParticipant(tx, org, row);
+  return { status: 'applied', serverId: row.id as number, entity: row };
+}
+
+/** An update of the row `id`: its rules (`resolve` checks the references after the staleness), the write. */
+async function updateTarget(
+  tx: Queryable,
+  actor: Actor,
+  req: WriteRequest,
+  id: number,
+  patch: Row,
+  resolve: () => Promise<void>,
+): Promise<WriteOutcome> {
+  const type = req.entityType;
+  const org = actor.organizationId;
   const current = await selectRow(tx, type, org, id, 'update');
   if (!current) return { status: 'conflict', code: 'gone', serverEntity: null };
-  const patch: Row = { ...parsed.data };
   if (type === 'badge_progress') assertMayDecideBadge(actor, current, patch);
   if (isStale(current, req.baseUpdatedAt))
     return { status: 'conflict', code: 'conflict', serverEntity: current };
   if (type === 'badge_progress' && losesApproval(current, patch, req.baseUpdatedAt)) {
     return { status: 'conflict', code: 'conflict', serverEntity: current };
   }
-  await resolveReferences(tx, org, type, patch, ids, actor.userId, mode.checkReferences);
+  await resolve();
   if (type === 'carpool_assignments') {
     const offerId = (patch.carpool_offer_id ?? current.carpool_offer_id) as number;
     const direction = (patch.trip_direction ?? current.trip_direction) as TripDirection;
@@ -114,9 +216,7 @@ export async function updateEntity(
   }
   const row = await updateRow(tx, type, org, id, patch);
   if (!row) return { status: 'conflict', code: 'gone', serverEntity: null };
-  if (type === 'carpool_offers') await assertOfferKeepsRiders(tx, org, row);
-  if (type === 'honors' && patch.participant_id !== undefined) await followHonorParticipant(tx, org, row);
-  return { status: 'applied', serverId: id, entity: row };
+  return afterUpdate(tx, org, type, row, patch);
 }
 
 export async function deleteEntity(
