@@ -51,6 +51,13 @@ function rejectionOf(error: unknown): WampumsError | null {
  */
 export const CHANGES_PER_TRANSACTION = 50;
 
+/**
+ * Changes per optimistic transaction (no savepoints): its fixed statements (claims, temp ids,
+ * answers, one insert per entity type) are shared by more changes. Redone in transactions of
+ * {@link CHANGES_PER_TRANSACTION}.
+ */
+export const CHANGES_PER_OPTIMISTIC_TRANSACTION = 200;
+
 /** Change by change: every reference read and named, each temp id recorded at once. */
 const CAREFUL: WriteMode = { checkReferences: true, recordTempId };
 
@@ -84,8 +91,8 @@ export async function applyWrites(
   clientId: string | null = null,
 ): Promise<WriteOutcome[]> {
   const outcomes: WriteOutcome[] = [];
-  for (let start = 0; start < requests.length; start += CHANGES_PER_TRANSACTION) {
-    const chunk = requests.slice(start, start + CHANGES_PER_TRANSACTION);
+  for (let start = 0; start < requests.length; start += CHANGES_PER_OPTIMISTIC_TRANSACTION) {
+    const chunk = requests.slice(start, start + CHANGES_PER_OPTIMISTIC_TRANSACTION);
     outcomes.push(...(await applyChunk(db, actor, chunk, ids, clientId)));
   }
   return outcomes;
@@ -122,12 +129,18 @@ async function applyChunk(
       restore();
     }
   }
-  return db.transaction(async (tx) => {
-    await ids.preload(tx, actor.organizationId, chunk);
-    const outcomes: WriteOutcome[] = [];
-    for (const req of chunk) outcomes.push(await applyInSavepoint(tx, actor, req, ids, clientId));
-    return outcomes;
-  });
+  const outcomes: WriteOutcome[] = [];
+  for (let start = 0; start < chunk.length; start += CHANGES_PER_TRANSACTION) {
+    const part = chunk.slice(start, start + CHANGES_PER_TRANSACTION);
+    const done = await db.transaction(async (tx) => {
+      await ids.preload(tx, actor.organizationId, part);
+      const partOutcomes: WriteOutcome[] = [];
+      for (const req of part) partOutcomes.push(await applyInSavepoint(tx, actor, req, ids, clientId));
+      return partOutcomes;
+    });
+    outcomes.push(...done);
+  }
+  return outcomes;
 }
 
 /** Every change carries its own correlationId (a push); none is repeated in the chunk. */
