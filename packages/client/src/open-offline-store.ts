@@ -10,7 +10,7 @@ import { discardEntry, listOutbox, retryEntry } from './outbox';
 import { createQuotaGuard } from './quota';
 import { UNSYNCED_STATUSES } from './rebase';
 import { Repository } from './repository';
-import { StatusStore } from './status';
+import { OutboxCounter, StatusStore, watchOutbox } from './status';
 import { resetInProgress, SyncEngine } from './sync-engine';
 import { createSyncLock, globalLocks } from './sync-lock';
 import { HttpTransport, type Transport } from './transport';
@@ -75,36 +75,23 @@ export async function openOfflineStore(
     createSyncLock({ db, clock, leaseMs: lockLeaseMs, owner: randomUuid(), locks: globalLocks() });
 
   // One native IndexedDB count per status: `anyOf(...).count()` walks a cursor in JS, and
-  // counting after every write made a week of offline writes quadratic (bench B1, B2).
+  // counting after every write made a week of offline writes quadratic (bench B1, B2): writes
+  // here adjust the counts instead, and a count follows once the outbox is quiet.
   const countStatus = (value: OutboxEntry['status']) => db._outbox.where('status').equals(value).count();
-  const countNow = async () => {
-    const counts = await Promise.all(UNSYNCED_STATUSES.map(countStatus));
-    const byStatus = new Map(UNSYNCED_STATUSES.map((s, i) => [s, counts[i] ?? 0]));
-    status.set({
-      pendingCount: counts.reduce((a, b) => a + b, 0),
-      failedCount: byStatus.get('failed') ?? 0,
-      conflictCount: byStatus.get('conflict') ?? 0,
-    });
-  };
-  // Calls made while a count runs share one follow-up count, so a burst of writes costs two
-  // counts, not one per write, and every caller still sees counts taken after its call.
-  let counting: Promise<void> | null = null;
-  let recount: Promise<void> | null = null;
-  const refreshCounts = (): Promise<void> => {
-    if (!counting) {
-      counting = countNow().finally(() => {
-        counting = null;
-      });
-      return counting;
-    }
-    recount ??= counting
-      .catch(() => undefined)
-      .then(() => {
-        recount = null;
-        return refreshCounts();
-      });
-    return recount;
-  };
+  const counter = new OutboxCounter({
+    status,
+    clock,
+    async count() {
+      const counts = await Promise.all(UNSYNCED_STATUSES.map(countStatus));
+      const byStatus = new Map(UNSYNCED_STATUSES.map((s, i) => [s, counts[i] ?? 0]));
+      return {
+        pendingCount: counts.reduce((a, b) => a + b, 0),
+        failedCount: byStatus.get('failed') ?? 0,
+        conflictCount: byStatus.get('conflict') ?? 0,
+      };
+    },
+  });
+  const refreshCounts = () => counter.refresh();
 
   const autoSync = options.autoSync ?? true;
   const engine = new SyncEngine({
@@ -147,19 +134,15 @@ export async function openOfflineStore(
       const result = await withQuota(write);
       return result;
     },
-    afterWrite: () => {
-      void refreshCounts().catch(() => undefined);
+    afterWrite: (changes) => {
+      counter.adjust(changes);
       syncSoon();
     },
   });
 
   // The outbox may change in another context (tab, service worker): keep the counts live.
-  cleanups.push(
-    live(() => db._outbox.count()).subscribe(
-      () => void refreshCounts().catch(() => undefined),
-      () => undefined,
-    ),
-  );
+  cleanups.push(watchOutbox(db.name, () => counter.refreshSoon()));
+  cleanups.push(() => counter.close());
 
   if (autoSync) {
     cleanups.push(

@@ -1,7 +1,7 @@
 import { isTempId, TEMP_ID_PATTERN } from '@wampums/schema';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeSyncServer } from '../test/fake-sync-server';
-import { openTestStore, settle } from '../test/helpers';
+import { fakeIdb, openTestStore, settle } from '../test/helpers';
 import type { OfflineStore } from './types';
 
 let store: OfflineStore;
@@ -142,5 +142,43 @@ describe('local writes', () => {
     await settle();
     expect(store.status.current.pendingCount).toBe(1);
     expect(isTempId((await store.query('groups'))[0]?.id)).toBe(true);
+  });
+});
+
+describe('outbox counts in the status', () => {
+  it('follow every kind of write without counting the outbox after each, and writes of another tab', async () => {
+    const idb = fakeIdb();
+    const server = new FakeSyncServer();
+    server.rejectIf = (c) => (c.entityType === 'honors' ? 'not allowed' : null);
+    store = await openTestStore(server.transport(), idb);
+    const counts = () => {
+      const { pendingCount, failedCount, conflictCount } = store.status.current;
+      return { pendingCount, failedCount, conflictCount };
+    };
+    const a = await store.create('groups', { name: 'A' });
+    const b = await store.create('groups', { name: 'B' });
+    const kid = await store.create('participants', { first_name: 'Léa', last_name: 'Roy', group_id: a.id });
+    expect(counts()).toEqual({ pendingCount: 3, failedCount: 0, conflictCount: 0 });
+    // Merged into the queued create: still one change.
+    await store.update('groups', a.id, { name: 'A2' });
+    expect(counts().pendingCount).toBe(3);
+    // A create and its delete cancel out.
+    await store.remove('groups', b.id);
+    expect(counts().pendingCount).toBe(2);
+
+    await store.sync();
+    await store.create('honors', { participant_id: kid.id, date: '2026-07-14', reason: 'Feu' });
+    await store.sync();
+    expect(counts()).toEqual({ pendingCount: 1, failedCount: 1, conflictCount: 0 });
+    // An edit merged into the rejected change makes it pending again.
+    const honor = (await store.query('honors'))[0];
+    await store.update('honors', honor?.id as string, { reason: 'Feu de camp' });
+    expect(counts()).toEqual({ pendingCount: 1, failedCount: 0, conflictCount: 0 });
+
+    // Another tab on the same database: counted shortly after its write.
+    const other = await openTestStore(server.transport(), idb);
+    await other.create('groups', { name: 'C' });
+    await vi.waitFor(() => expect(counts().pendingCount).toBe(2), { timeout: 3000 });
+    await other.close();
   });
 });

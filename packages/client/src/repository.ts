@@ -19,6 +19,7 @@ import { OfflineStoreError } from './errors';
 import { mappedServerId } from './id-remap';
 import { UNSYNCED_STATUSES } from './rebase';
 import { newestServerRow } from './server-shadow';
+import type { OutboxStatusChange } from './status';
 import type { IndexQuery, QueryOptions } from './types';
 import { randomUuid } from './uuid';
 
@@ -29,8 +30,11 @@ export interface RepositoryContext {
   user(): { id: number; organizationId: number } | null;
   /** Runs a write, purging and retrying once when storage is full. */
   withQuota<T>(write: () => Promise<T>): Promise<T>;
-  /** Called after every committed local write (status, scheduling a sync). */
-  afterWrite(): void;
+  /**
+   * Called after every committed local write (status, scheduling a sync), with the outbox
+   * entries it added, changed the status of, or removed.
+   */
+  afterWrite(changes: readonly OutboxStatusChange[]): void;
 }
 
 /**
@@ -46,29 +50,32 @@ export class Repository {
     if (!parsed.success) throw validationError(type, parsed.error.issues);
     const { db, clock } = this.ctx;
     const user = this.ctx.user();
+    const write = (fields: Record<string, unknown>) => {
+      const payload = applyCreateDefaults(type, fields, user?.id ?? null);
+      const now = clock.now();
+      const tempId = generateTempId(now);
+      const at = new Date(now).toISOString();
+      const row: StoredRecord = {
+        ...payload,
+        id: tempId,
+        organization_id: user?.organizationId ?? null,
+        created_at: at,
+        updated_at: at,
+      };
+      // Both requests at once: the second does not wait for the first one's round trip.
+      return Dexie.Promise.all([
+        db.entity(type).add(row),
+        db._outbox.add(newEntry(type, tempId, { operation: 'create', payload, timestamp: now })),
+      ]).then(() => row);
+    };
+    const tempRefs = foreignKeysOf(type).some((fk) => isTempId(parsed.data[fk.field]));
     const record = await this.ctx.withQuota(() =>
-      db.transaction('rw', this.scope(type), async () => {
-        const payload = applyCreateDefaults(
-          type,
-          await this.resolveRefs(type, parsed.data),
-          user?.id ?? null,
-        );
-        const now = clock.now();
-        const tempId = generateTempId(now);
-        const at = new Date(now).toISOString();
-        const row: StoredRecord = {
-          ...payload,
-          id: tempId,
-          organization_id: user?.organizationId ?? null,
-          created_at: at,
-          updated_at: at,
-        };
-        await db.entity(type).add(row);
-        await db._outbox.add(newEntry(type, tempId, { operation: 'create', payload, timestamp: now }));
-        return row;
-      }),
+      db.transaction('rw', this.scope(type, parsed.data), () =>
+        // Foreign keys given as temp ids are checked first; the usual tap has none to read.
+        tempRefs ? this.resolveRefs(type, parsed.data).then(write) : write(parsed.data),
+      ),
     );
-    this.ctx.afterWrite();
+    this.ctx.afterWrite([{ from: null, to: 'pending' }]);
     return record;
   }
 
@@ -77,34 +84,43 @@ export class Repository {
     const parsed = updatePatchSchema(type).safeParse(patch);
     if (!parsed.success) throw validationError(type, parsed.error.issues);
     const { db, clock } = this.ctx;
+    const changes: OutboxStatusChange[] = [];
     const record = await this.ctx.withQuota(() =>
       db.transaction('rw', this.scope(type), async () => {
+        changes.length = 0;
         const key = await this.resolveId(type, id);
         const current = await db.entity(type).get(key);
         if (!current) throw new OfflineStoreError('not_found', `${type} ${String(id)} does not exist`);
         const fields = await this.resolveRefs(type, parsed.data);
         const next = { ...current, ...fields, id: current.id };
         await db.entity(type).put(next);
-        await this.track(type, current, { operation: 'update', payload: fields, timestamp: clock.now() });
+        await this.track(
+          type,
+          current,
+          { operation: 'update', payload: fields, timestamp: clock.now() },
+          changes,
+        );
         return next;
       }),
     );
-    this.ctx.afterWrite();
+    this.ctx.afterWrite(changes);
     return record;
   }
 
   async remove(type: EntityType, id: number | string): Promise<void> {
     assertWritable(type);
     const { db } = this.ctx;
+    const changes: OutboxStatusChange[] = [];
     await this.ctx.withQuota(() =>
       db.transaction('rw', db.tables, async () => {
+        changes.length = 0;
         const key = await this.resolveId(type, id);
         const current = await db.entity(type).get(key);
         if (!current) throw new OfflineStoreError('not_found', `${type} ${String(id)} does not exist`);
-        await this.removeCascading(type, current, false);
+        await this.removeCascading(type, current, false, changes);
       }),
     );
-    this.ctx.afterWrite();
+    this.ctx.afterWrite(changes);
   }
 
   async get(type: EntityType, id: number | string): Promise<StoredRecord | undefined> {
@@ -168,17 +184,18 @@ export class Repository {
   }
 
   /**
-   * The stores a create or update touches: the record's, its parents' (to check temp ids), the
-   * outbox and the id map. Fewer stores per transaction keep writes fast on the hot path.
+   * The stores a create or update touches: the record's and the outbox, plus, when `fields`
+   * give a foreign key as a temp id (or are not known yet), its parents' and the id map, to
+   * check it. Fewer stores per transaction keep writes fast on the hot path.
    */
-  private scope(type: EntityType) {
+  private scope(type: EntityType, fields?: Record<string, unknown>) {
     const { db } = this.ctx;
-    const names = new Set<string>([
-      type,
-      ...foreignKeysOf(type).map((fk) => fk.references),
-      '_outbox',
-      '_idMap',
-    ]);
+    const refs = foreignKeysOf(type).filter((fk) => !fields || isTempId(fields[fk.field]));
+    const names = new Set<string>([type, '_outbox']);
+    if (refs.length > 0) {
+      for (const fk of refs) names.add(fk.references);
+      names.add('_idMap');
+    }
     return [...names].map((name) => db.table(name));
   }
 
@@ -234,7 +251,12 @@ export class Repository {
   }
 
   /** Adds a change to the outbox, merged with the record's queued change when possible. */
-  private async track(type: EntityType, current: StoredRecord, change: LocalChange): Promise<void> {
+  private async track(
+    type: EntityType,
+    current: StoredRecord,
+    change: LocalChange,
+    changes: OutboxStatusChange[],
+  ): Promise<void> {
     const { db } = this.ctx;
     const entries = (await db._outbox.where('entityId').equals(current.id).toArray()).filter(
       (e) => e.entityType === type && UNSYNCED_STATUSES.includes(e.status),
@@ -246,9 +268,11 @@ export class Repository {
     switch (action.kind) {
       case 'replace':
         await db._outbox.put(action.entry);
+        changes.push({ from: latest?.status ?? null, to: action.entry.status });
         return;
       case 'drop':
         await db._outbox.delete(action.localId);
+        changes.push({ from: latest?.status ?? null, to: null });
         return;
       case 'add': {
         const entry = newEntry(type, current.id, change);
@@ -263,6 +287,7 @@ export class Repository {
               : newestServerRow((entries as ClientOutboxEntry[]).map((e) => e.serverShadow));
         }
         await db._outbox.add(entry);
+        changes.push({ from: null, to: entry.status });
       }
     }
   }
@@ -277,6 +302,7 @@ export class Repository {
     type: EntityType,
     record: StoredRecord,
     viaSyncedParent: boolean,
+    changes: OutboxStatusChange[],
   ): Promise<void> {
     const { db, clock } = this.ctx;
     for (const fk of FOREIGN_KEYS) {
@@ -287,7 +313,7 @@ export class Repository {
         : await table.filter((row) => row[fk.field] === record.id).toArray();
       for (const child of children) {
         if (fk.onDelete === 'cascade') {
-          await this.removeCascading(fk.entityType, child, !isTempId(record.id));
+          await this.removeCascading(fk.entityType, child, !isTempId(record.id), changes);
           continue;
         }
         await table.put({ ...child, [fk.field]: null });
@@ -296,7 +322,7 @@ export class Repository {
     }
     await db.entity(type).delete(record.id);
     if (ENTITIES[type].readOnly || (viaSyncedParent && !isTempId(record.id))) return;
-    await this.track(type, record, { operation: 'delete', payload: null, timestamp: clock.now() });
+    await this.track(type, record, { operation: 'delete', payload: null, timestamp: clock.now() }, changes);
   }
 
   private async nullPendingRefs(type: EntityType, id: number | string, field: string, tempId: string) {
