@@ -7,6 +7,9 @@ import {
   PUSH_ORDER,
   type TempId,
 } from '@wampums/schema';
+import type { ClientOutboxEntry } from './coalesce';
+import { UNSYNCED_STATUSES } from './rebase';
+import { UnsyncedIndex } from './unsynced-index';
 
 /**
  * The temp ids a change waits for: every foreign key of its payload that still holds a temp id,
@@ -59,37 +62,150 @@ export function isDue(entry: OutboxEntry, now: number, ignoreBackoff: boolean): 
  * - it is due (pending, or a network failure past its backoff);
  * - it is the oldest unsynced change of its record (one per record per batch), and the record
  *   has no conflict waiting for a person;
- * - each temp id it depends on is created earlier in the same batch (already mapped ids have
- *   been rewritten away), so a child never goes before its parent, and stays pending when the
+ * - each temp id it depends on is created in the same batch (already mapped ids have been
+ *   rewritten away), so a child never goes before its parent, and stays pending when the
  *   parent failed.
+ * Changes are taken oldest first, so a batch holds whole families as they were written (a
+ * group, its participants, their attendance), whose temp ids are settled together; the batch
+ * is sent in the push order of the seed (parents' stores first), then oldest first.
  */
 export function selectBatch(
   unsynced: OutboxEntry[],
   options: { now: number; limit: number; ignoreBackoff: boolean },
 ): OutboxEntry[] {
-  const entityKey = (e: OutboxEntry) => `${e.entityType}:${e.entityId}`;
-  // The oldest unsynced entry of each record: only it may go first.
-  const byEntity = new Map<string, OutboxEntry[]>();
-  for (const e of [...unsynced].sort((a, b) => (a.localId ?? 0) - (b.localId ?? 0))) {
-    const list = byEntity.get(entityKey(e)) ?? [];
-    list.push(e);
-    byEntity.set(entityKey(e), list);
+  return new PushQueue(unsynced as ClientOutboxEntry[]).select(options);
+}
+
+/**
+ * The unsynced entries one push works through, kept in memory from batch to batch, oldest
+ * first, so that picking a batch costs about the batch, not the whole outbox. The caller keeps
+ * it current: it tracks every entry it reads or writes, and reads entries written by others
+ * since (`maxLocalId`) before each batch; an entry it holds may still be stale, so what it picks
+ * is read again before it is sent.
+ */
+export class PushQueue {
+  private readonly index: UnsyncedIndex;
+  /** Local ids, ascending; ids no longer held are skipped, and dropped now and then. */
+  private order: number[] = [];
+  private unsorted = false;
+  private stale = 0;
+  /** The highest local id seen: entries above it were written since. */
+  maxLocalId = 0;
+  /**
+   * When the entries held were last known current (clock ms): an edit merged into an entry
+   * since gave it a `timestamp` at least this.
+   */
+  scannedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(entries: readonly ClientOutboxEntry[] = []) {
+    this.index = UnsyncedIndex.of([]);
+    for (const e of entries) this.track(e);
   }
-  const batch: OutboxEntry[] = [];
-  const createdInBatch = new Set<string>();
-  const entitiesInBatch = new Set<string>();
-  for (const entry of sortForPush(unsynced)) {
-    if (batch.length >= options.limit) break;
-    if (!isDue(entry, options.now, options.ignoreBackoff)) continue;
-    // One change per record per request: the next one is based on the row this one produces,
-    // and is rebased on it once the answer is in.
-    if (entitiesInBatch.has(entityKey(entry))) continue;
-    const oldest = (byEntity.get(entityKey(entry)) ?? [])[0];
-    if (oldest && oldest.localId !== entry.localId) continue;
-    if (!entry.dependencies.every((d) => createdInBatch.has(d.tempId))) continue;
-    batch.push(entry);
-    entitiesInBatch.add(entityKey(entry));
-    if (entry.operation === 'create' && entry.tempId) createdInBatch.add(entry.tempId);
+
+  get size(): number {
+    return this.index.size;
   }
-  return batch;
+
+  get(localId: number): ClientOutboxEntry | undefined {
+    return this.index.get(localId);
+  }
+
+  all(): ClientOutboxEntry[] {
+    return this.index.all();
+  }
+
+  /** Local ids of the entries held for one record. */
+  idsOf(type: EntityType, id: number | string): readonly number[] {
+    return this.index.idsOf(type, id);
+  }
+
+  /** Local ids of the entries held that name a temp id. */
+  idsNaming(tempId: string): readonly number[] {
+    return this.index.idsNaming(tempId);
+  }
+
+  /** Takes an entry as it now is in the database: held while unsynced, dropped once settled. */
+  track(entry: ClientOutboxEntry): void {
+    const id = entry.localId;
+    if (id === undefined) return;
+    if (!UNSYNCED_STATUSES.includes(entry.status)) {
+      this.forget(id);
+      if (id > this.maxLocalId) this.maxLocalId = id;
+      return;
+    }
+    if (this.index.get(id) === undefined) {
+      if (this.order.length > 0 && id <= (this.order[this.order.length - 1] as number)) this.unsorted = true;
+      this.order.push(id);
+    }
+    if (id > this.maxLocalId) this.maxLocalId = id;
+    this.index.track(entry);
+  }
+
+  /** An entry gone from the database (or settled). */
+  forget(localId: number): void {
+    if (this.index.get(localId) === undefined) return;
+    this.index.forget(localId);
+    this.stale += 1;
+  }
+
+  /**
+   * The next batch, by the rules of `selectBatch`. `created`: temp ids the server answered it
+   * created, not yet given their server ids here (the server maps them itself).
+   */
+  select(options: {
+    now: number;
+    limit: number;
+    ignoreBackoff: boolean;
+    created?: ReadonlySet<string>;
+  }): ClientOutboxEntry[] {
+    this.tidy();
+    const batch: ClientOutboxEntry[] = [];
+    const createdInBatch = new Set<string>(options.created);
+    const entitiesInBatch = new Set<string>();
+    /** Held back only by a temp id not (yet) created in the batch. */
+    let waiting: ClientOutboxEntry[] = [];
+    const ready = (entry: ClientOutboxEntry) => entry.dependencies.every((d) => createdInBatch.has(d.tempId));
+    const take = (entry: ClientOutboxEntry, key: string) => {
+      batch.push(entry);
+      entitiesInBatch.add(key);
+      if (entry.operation === 'create' && entry.tempId) createdInBatch.add(entry.tempId);
+    };
+    for (const localId of this.order) {
+      if (batch.length >= options.limit) break;
+      const entry = this.index.get(localId);
+      if (!entry || !isDue(entry, options.now, options.ignoreBackoff)) continue;
+      // One change per record per request: the next one is based on the row this one produces,
+      // and is rebased on it once the answer is in.
+      const key = `${entry.entityType}:${entry.entityId}`;
+      if (entitiesInBatch.has(key)) continue;
+      if (this.index.oldestOf(entry.entityType, entry.entityId) !== localId) continue;
+      if (ready(entry)) take(entry, key);
+      else waiting.push(entry);
+    }
+    // A change written before the parent it now points at (an edit moved it to a newer group)
+    // goes once that parent is in.
+    for (let progress = true; progress && waiting.length > 0 && batch.length < options.limit; ) {
+      progress = false;
+      const still: ClientOutboxEntry[] = [];
+      for (const entry of waiting) {
+        const key = `${entry.entityType}:${entry.entityId}`;
+        if (batch.length < options.limit && !entitiesInBatch.has(key) && ready(entry)) {
+          take(entry, key);
+          progress = true;
+        } else still.push(entry);
+      }
+      waiting = still;
+    }
+    return sortForPush(batch);
+  }
+
+  /** Sorts ids written out of order in, and drops settled ones once they are half the list. */
+  private tidy(): void {
+    if (!this.unsorted && this.stale * 2 <= this.order.length) return;
+    const held = new Set(this.order.filter((id) => this.index.get(id) !== undefined));
+    this.order = [...held];
+    if (this.unsorted) this.order.sort((a, b) => a - b);
+    this.unsorted = false;
+    this.stale = 0;
+  }
 }

@@ -1,7 +1,7 @@
-import { type EntityType, FOREIGN_KEYS, isTempId, parseTempId } from '@wampums/schema';
+import { ENTITIES, type EntityType, FOREIGN_KEYS, isTempId, parseTempId } from '@wampums/schema';
 import type { StoredRecord, WampumsOfflineDB } from './db';
 import { rebase } from './rebase';
-import type { UnsyncedIndex } from './unsynced-index';
+import { putInChunks, type UnsyncedIndex } from './unsynced-index';
 
 /** One record changing id: from a temp id to its server id (or, rarely, the other way). */
 export interface Rekey {
@@ -10,6 +10,11 @@ export interface Rekey {
   toId: number | string;
   /** The record as the server stored it; the record's pending changes are replayed on top. */
   serverRow: StoredRecord | null;
+  /**
+   * The server created the record in answer to this very change (`applied`): no mapping of its
+   * temp id can exist yet, so none is looked for.
+   */
+  created?: boolean;
 }
 
 /**
@@ -33,30 +38,37 @@ export async function rekeyMany(
   for (const item of items) byType.set(item.type, [...(byType.get(item.type) ?? []), item]);
   for (const [type, list] of byType) {
     const table = db.entity(type);
-    const locals = await table.bulkGet(list.map((i) => i.fromId));
-    const moved = list.filter((i) => i.fromId !== i.toId);
-    const existing = await table.bulkGet(list.map((i) => i.toId));
-    await table.bulkDelete(moved.map((i) => i.fromId));
+    // The server's row is the base when the answer carries it: nothing local needs reading.
+    const unknown = list.filter((i) => !i.serverRow);
+    const locals = await table.bulkGet(unknown.map((i) => i.fromId));
+    const existing = await table.bulkGet(unknown.map((i) => i.toId));
+    const local = new Map(unknown.map((i, n) => [i, locals[n]]));
+    const known = new Map(unknown.map((i, n) => [i, i.fromId !== i.toId ? existing[n] : undefined]));
+    await table.bulkDelete(list.filter((i) => i.fromId !== i.toId).map((i) => i.fromId));
     const puts: StoredRecord[] = [];
     const deletes: (number | string)[] = [];
-    for (const [n, item] of list.entries()) {
-      const local = locals[n];
-      const known = item.fromId !== item.toId ? existing[n] : undefined;
-      const base = item.serverRow ?? known ?? (local ? { ...local, id: item.toId } : null);
+    for (const item of list) {
+      const before = local.get(item);
+      const base = item.serverRow ?? known.get(item) ?? (before ? { ...before, id: item.toId } : null);
       const record = rebase(base ? { ...base, id: item.toId } : null, index.pendingFor(type, item.toId));
       if (record) puts.push(record);
-      else if (known) deletes.push(item.toId);
+      else if (item.serverRow || known.get(item)) deletes.push(item.toId);
     }
-    await table.bulkPut(puts);
+    await putInChunks(table, puts);
     await table.bulkDelete(deletes);
   }
 
+  // Rows of read-only stores come from the server, which never sends a temp id: giving temp
+  // ids their server ids does not read such a store whole for a key it has no index on.
+  const toServerIds = items.every((i) => isTempId(i.fromId) && !isTempId(i.toId));
   for (const fk of FOREIGN_KEYS) {
     const list = byType.get(fk.references);
     if (!list) continue;
-    const to = new Map<unknown, number | string>(list.map((i) => [i.fromId, i.toId]));
     const child = db.entity(fk.entityType);
-    const matches = child.schema.indexes.some((i) => i.name === fk.field)
+    const indexed = child.schema.indexes.some((i) => i.name === fk.field);
+    if (!indexed && toServerIds && ENTITIES[fk.entityType].readOnly) continue;
+    const to = new Map<unknown, number | string>(list.map((i) => [i.fromId, i.toId]));
+    const matches = indexed
       ? child.where(fk.field).anyOf([...to.keys()] as (number | string)[])
       : child.filter((row) => to.has(row[fk.field]));
     await matches.modify((row: StoredRecord) => {
@@ -75,12 +87,17 @@ export async function rekeyMany(
 
   const mappings = items.filter((i) => isTempId(i.fromId) && typeof i.toId === 'number');
   if (mappings.length > 0) {
-    const known = await db._idMap
-      .where('[entityType+tempId]')
-      .anyOf(mappings.map((i) => [i.type, i.fromId]))
-      .toArray();
+    const maybeKnown = mappings.filter((i) => !i.created);
+    const known =
+      maybeKnown.length === 0
+        ? []
+        : await db._idMap
+            .where('[entityType+tempId]')
+            .anyOf(maybeKnown.map((i) => [i.type, i.fromId]))
+            .toArray();
     const seen = new Set(known.map((k) => `${k.entityType}:${k.tempId}`));
-    await db._idMap.bulkAdd(
+    await putInChunks(
+      db._idMap,
       mappings
         .filter((i) => !seen.has(`${i.type}:${i.fromId}`))
         .map((i) => ({

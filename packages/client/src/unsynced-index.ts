@@ -1,4 +1,5 @@
 import { type EntityType, isTempId } from '@wampums/schema';
+import type { IndexableType, Table } from 'dexie';
 import type { ClientOutboxEntry } from './coalesce';
 import type { WampumsOfflineDB } from './db';
 import { UNSYNCED_STATUSES } from './rebase';
@@ -28,13 +29,21 @@ export class UnsyncedIndex {
   private readonly dirty = new Set<number>();
   private readonly removed = new Set<number>();
 
-  private constructor(entries: ClientOutboxEntry[]) {
+  private constructor(entries: readonly ClientOutboxEntry[]) {
     for (const e of entries) if (e.localId !== undefined) this.link(e);
   }
 
   /** Loads every unsynced entry (call inside a transaction that includes `_outbox`). */
   static async load(db: WampumsOfflineDB): Promise<UnsyncedIndex> {
     return new UnsyncedIndex(await db._outbox.where('status').anyOf(UNSYNCED_STATUSES).toArray());
+  }
+
+  /**
+   * An index of the given entries only: enough to settle what touches them, when they are every
+   * unsynced entry of the records and temp ids concerned (read in the same transaction).
+   */
+  static of(entries: readonly ClientOutboxEntry[]): UnsyncedIndex {
+    return new UnsyncedIndex(entries);
   }
 
   private link(e: ClientOutboxEntry): void {
@@ -48,12 +57,48 @@ export class UnsyncedIndex {
     const e = this.byId.get(id);
     if (!e) return;
     this.byId.delete(id);
-    this.byRecord.get(keyOf(e.entityType, e.entityId))?.delete(id);
-    for (const t of tempIdsOf(e)) this.byTempId.get(t)?.delete(id);
+    remove(this.byRecord, keyOf(e.entityType, e.entityId), id);
+    for (const t of tempIdsOf(e)) remove(this.byTempId, t, id);
   }
 
   get(localId: number): ClientOutboxEntry | undefined {
     return this.byId.get(localId);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Local ids of the entries of one record, whatever their status. */
+  idsOf(type: EntityType, id: number | string): readonly number[] {
+    return [...(this.byRecord.get(keyOf(type, id)) ?? [])];
+  }
+
+  /** Local ids of the entries naming `tempId` (as their record, a foreign key or a dependency). */
+  idsNaming(tempId: string): readonly number[] {
+    return [...(this.byTempId.get(tempId) ?? [])];
+  }
+
+  /** The lowest local id among the entries of one record (its oldest change). */
+  oldestOf(type: EntityType, id: number | string): number | undefined {
+    let oldest: number | undefined;
+    for (const l of this.byRecord.get(keyOf(type, id)) ?? [])
+      if (oldest === undefined || l < oldest) oldest = l;
+    return oldest;
+  }
+
+  /**
+   * Takes `entry` as it now is in the database, without writing it back (an index kept as a
+   * cache across transactions); `forget` drops one the same way.
+   */
+  track(entry: ClientOutboxEntry): void {
+    if (entry.localId === undefined) throw new Error('an indexed outbox entry has a localId');
+    this.unlink(entry.localId);
+    this.link(entry);
+  }
+
+  forget(localId: number): void {
+    this.unlink(localId);
   }
 
   all(): ClientOutboxEntry[] {
@@ -120,14 +165,30 @@ export class UnsyncedIndex {
     this.removed.add(localId);
   }
 
-  /** Writes the changed entries back (inside the same transaction). */
-  async flush(db: WampumsOfflineDB): Promise<void> {
-    const changed = [...this.dirty].flatMap((id) => this.byId.get(id) ?? []);
-    if (changed.length > 0) await db._outbox.bulkPut(changed);
-    if (this.removed.size > 0) await db._outbox.bulkDelete([...this.removed]);
+  /** Writes the changed entries back (inside the same transaction); returns what it wrote. */
+  async flush(db: WampumsOfflineDB): Promise<{ written: ClientOutboxEntry[]; removed: number[] }> {
+    const written = [...this.dirty].flatMap((id) => this.byId.get(id) ?? []);
+    const removed = [...this.removed];
+    await putInChunks(db._outbox, written);
+    if (removed.length > 0) await db._outbox.bulkDelete(removed);
     this.dirty.clear();
     this.removed.clear();
+    return { written, removed };
   }
+}
+
+/** Rows written per request by `putInChunks`. */
+const WRITE_CHUNK = 50;
+
+/**
+ * `bulkPut` in chunks, each awaited, inside the caller's transaction: a put encodes its row on
+ * the page's thread, so hundreds of rows at once would block the page for tens of ms.
+ */
+export async function putInChunks<T, K extends IndexableType>(
+  table: Table<T, K>,
+  rows: readonly T[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += WRITE_CHUNK) await table.bulkPut(rows.slice(i, i + WRITE_CHUNK));
 }
 
 function add(map: Map<string, Set<number>>, key: string, id: number): void {
@@ -137,4 +198,12 @@ function add(map: Map<string, Set<number>>, key: string, id: number): void {
     map.set(key, set);
   }
   set.add(id);
+}
+
+/** Drops emptied sets: a cache kept over a long push would otherwise keep a key per record. */
+function remove(map: Map<string, Set<number>>, key: string, id: number): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(id);
+  if (set.size === 0) map.delete(key);
 }
