@@ -15,6 +15,8 @@ export interface Rekey {
    * temp id can exist yet, so none is looked for.
    */
   created?: boolean;
+  /** The server deleted the record since (a late `duplicate` answer): it goes from the device. */
+  gone?: boolean;
 }
 
 /**
@@ -49,7 +51,9 @@ export async function rekeyMany(
     const deletes: (number | string)[] = [];
     for (const item of list) {
       const before = local.get(item);
-      const base = item.serverRow ?? known.get(item) ?? (before ? { ...before, id: item.toId } : null);
+      const base = item.gone
+        ? null
+        : (item.serverRow ?? known.get(item) ?? (before ? { ...before, id: item.toId } : null));
       const record = rebase(base ? { ...base, id: item.toId } : null, index.pendingFor(type, item.toId));
       if (record) puts.push(record);
       else if (item.serverRow || known.get(item)) deletes.push(item.toId);

@@ -341,6 +341,15 @@ function sameEntry(a: ClientOutboxEntry, b: ClientOutboxEntry): boolean {
 }
 
 /**
+ * The server's row of an applied or duplicate change. A duplicate's first answer may be old: its
+ * `current` row (`null` once deleted) is what the server holds now, and the device may have
+ * missed its later changes in pulls while it knew the record only by its temp id.
+ */
+function answeredRow(result: Extract<PushResult, { status: 'applied' | 'duplicate' }>): StoredRecord | null {
+  const row = result.status === 'duplicate' && result.current !== undefined ? result.current : result.entity;
+  return (row ?? null) as StoredRecord | null;
+}
+/**
  * Settles one push answer in one transaction: entries, records, id mappings and conflicts. It
  * reads only the entries the answers concern, as they are now: the ones sent, every entry of
  * their records, every entry naming their temp ids, and the entries written or merged with an
@@ -379,7 +388,8 @@ async function applyResults(
         case 'duplicate': {
           outcome.pushed += 1;
           index.put({ ...entry, status: 'synced', syncedAt: now, serverResponse: result, lastError: null });
-          const row = (result.entity ?? null) as StoredRecord | null;
+          const row = answeredRow(result);
+          const gone = row === null && entry.operation !== 'delete';
           if (entry.operation === 'create') {
             // Mapped all together after the loop: one query per store for the whole batch.
             created.push({
@@ -388,7 +398,15 @@ async function applyResults(
               toId: result.serverId,
               serverRow: row,
               created: result.status === 'applied',
+              gone,
             });
+            break;
+          }
+          if (gone) {
+            // Deleted on the server since this change was applied (its first answer was lost).
+            index.observeServerRow(entry.entityType, result.serverId, null);
+            const record = rebase(null, index.pendingFor(entry.entityType, entry.entityId));
+            if (!record) await db.entity(entry.entityType).delete(result.serverId);
             break;
           }
           if (entry.operation === 'update' && row) {
@@ -422,7 +440,10 @@ async function applyResults(
       }
     }
     await rekeyMany(db, index, created, now);
-    for (const c of created) index.rebaseOnto(c.type, c.toId, c.serverRow);
+    for (const c of created) {
+      if (c.gone) index.observeServerRow(c.type, c.toId, null);
+      else index.rebaseOnto(c.type, c.toId, c.serverRow);
+    }
     const flushed = await index.flush(db);
     return { outcome, read, gone, flushed, scannedAt };
   });

@@ -84,6 +84,12 @@ export const pushResultSchema = z.discriminatedUnion('status', [
     correlationId: z.string(),
     serverId,
     entity: rowSchema.nullable(),
+    /**
+     * The record as it is now (`null`: deleted since the first answer). The first answer's
+     * `entity` may be stale, and a device whose answer was lost could not recognise the
+     * record's later changes in its pulls (it still knew it by its temp id).
+     */
+    current: rowSchema.nullable().optional(),
   }),
   z.object({
     status: z.literal('conflict'),

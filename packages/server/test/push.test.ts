@@ -73,7 +73,11 @@ describe.each(BACKENDS)('push on %s', (backend) => {
     const create = change('groups', 'create', { payload: { name: 'Once only' } });
     const first = await leader.push([create]);
     const again = await leader.push([create]);
-    expect(again.body.data.results[0]).toEqual({ ...first.body.data.results[0], status: 'duplicate' });
+    expect(again.body.data.results[0]).toEqual({
+      ...first.body.data.results[0],
+      status: 'duplicate',
+      current: first.body.data.results[0].entity,
+    });
     const resent = await leader.push([{ ...create, correlationId: randomUUID() }]);
     expect(resent.body.data.results[0]).toMatchObject({
       status: 'duplicate',
@@ -81,6 +85,28 @@ describe.each(BACKENDS)('push on %s', (backend) => {
     });
     const groups = await leader.get('/groups?limit=1000');
     expect(groups.body.data.filter((g: Json) => g.name === 'Once only')).toHaveLength(1);
+  });
+
+  it('answers a late duplicate with the record as it is now: edited since, or deleted since', async () => {
+    const create = change('groups', 'create', { payload: { name: 'Renamed later' } });
+    const first = (await leader.push([create])).body.data.results[0];
+    const edit = await leader.push([
+      change('groups', 'update', {
+        entityId: first.serverId,
+        baseUpdatedAt: first.entity.updated_at,
+        payload: { name: 'Renamed' },
+      }),
+    ]);
+    expect(edit.body.data.results[0].status).toBe('applied');
+    const edited = (await leader.push([create])).body.data.results[0];
+    expect(edited).toMatchObject({ status: 'duplicate', serverId: first.serverId, entity: first.entity });
+    expect(edited.current).toMatchObject({ id: first.serverId, name: 'Renamed' });
+
+    expect((await leader.delete(`/groups/${first.serverId}`)).status).toBe(200);
+    const deleted = (await leader.push([create])).body.data.results[0];
+    expect(deleted).toMatchObject({ status: 'duplicate', serverId: first.serverId, current: null });
+    const groups = await leader.get('/groups?limit=1000');
+    expect(groups.body.data.filter((g: Json) => g.id === first.serverId)).toHaveLength(0);
   });
 
   it('writes once when two identical pushes race', async () => {

@@ -2,7 +2,7 @@ import { DEPENDENCY_ORDER, ENTITIES, type EntityType, isTempId, WampumsError } f
 import type { Actor } from '../auth/tokens';
 import { type Database, type Queryable, sqlStateOf } from '../db/database';
 import type { Row } from '../entities/rows';
-import { insertRows } from '../entities/rows';
+import { insertRows, selectRow } from '../entities/rows';
 import { awardHonorsPoints } from '../rules/points';
 import {
   applyPreparedUpdate,
@@ -276,7 +276,9 @@ async function applyTogether(
     const receipt = handled.get(req.correlationId as string);
     const tempId = createdTempId(req);
     if (receipt) {
-      outcomes[i] = answerOf(req, receipt, ids);
+      // Its `current` row is read after what this chunk holds is written.
+      await held.write();
+      outcomes[i] = await answerOf(tx, org, req, receipt, ids);
     } else if (await hold(tx, actor, req, ids, i, newIds.get(i), held, mode)) {
       // Written with the others; its temp id is known from now on.
     } else {
@@ -346,12 +348,26 @@ function createdTempId(req: WriteRequest): string | null {
   return req.tempId ?? (isTempId(req.entityId) ? req.entityId : null);
 }
 
-/** The `duplicate` answer of an already handled correlationId (its temp id is known from now on). */
-function answerOf(req: WriteRequest, receipt: Receipt, ids: RequestTempIds): WriteOutcome {
-  if (receipt.temp_id && receipt.server_id !== null && receipt.entity_type === req.entityType) {
-    ids.remember(req.entityType, receipt.temp_id, receipt.server_id);
+/**
+ * The `duplicate` answer of an already handled correlationId (its temp id is known from now on),
+ * with the record as it is now: it may have changed or been deleted since the first answer.
+ */
+async function answerOf(
+  tx: Queryable,
+  organizationId: number,
+  req: WriteRequest,
+  receipt: Receipt,
+  ids: RequestTempIds,
+): Promise<WriteOutcome> {
+  const serverId = receipt.server_id;
+  if (receipt.temp_id && serverId !== null && receipt.entity_type === req.entityType) {
+    ids.remember(req.entityType, receipt.temp_id, serverId);
   }
-  return { status: 'duplicate', serverId: receipt.server_id ?? 0, entity: receipt.entity };
+  const current =
+    serverId !== null && receipt.entity !== null && receipt.entity_type === req.entityType
+      ? await selectRow(tx, req.entityType, organizationId, serverId)
+      : null;
+  return { status: 'duplicate', serverId: serverId ?? 0, entity: receipt.entity, current };
 }
 
 function answerFor(
@@ -439,7 +455,7 @@ async function writeInSavepoint(
   const org = actor.organizationId;
   if (req.correlationId) {
     const receipt = await claimReceipt(tx, org, req.correlationId);
-    if (receipt) return answerOf(req, receipt, ids);
+    if (receipt) return answerOf(tx, org, req, receipt, ids);
   }
   const outcome = await writeChange(tx, actor, req, ids, CAREFUL);
   if (outcome.status !== 'applied' && outcome.status !== 'duplicate') throw new RollbackWith(outcome);

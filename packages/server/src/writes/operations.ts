@@ -77,7 +77,8 @@ export async function createEntity(
     // Already created under another correlationId (its answer was lost): never twice.
     const existing = await ids.lookup(tx, org, type, tempId);
     if (existing !== null) {
-      return { status: 'duplicate', serverId: existing, entity: await selectRow(tx, type, org, existing) };
+      const row = await selectRow(tx, type, org, existing);
+      return { status: 'duplicate', serverId: existing, entity: row, current: row };
     }
   }
   const values = applyCreateDefaults(type, parsed.data, actor.userId);

@@ -5,8 +5,11 @@ import type { WriteOutcome } from './write-types';
 export function toPushResult(correlationId: string, outcome: WriteOutcome): PushResult {
   switch (outcome.status) {
     case 'applied':
-    case 'duplicate':
-      return { status: outcome.status, correlationId, serverId: outcome.serverId, entity: outcome.entity };
+      return { status: 'applied', correlationId, serverId: outcome.serverId, entity: outcome.entity };
+    case 'duplicate': {
+      const { serverId, entity, current } = outcome;
+      return { status: 'duplicate', correlationId, serverId, entity, current };
+    }
     case 'conflict':
       return { status: 'conflict', correlationId, code: outcome.code, serverEntity: outcome.serverEntity };
     case 'rejected': {

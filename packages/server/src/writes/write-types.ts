@@ -21,7 +21,7 @@ export interface WriteRequest {
 /** What happened to one change; maps one-to-one onto a push result. */
 export type WriteOutcome =
   | { status: 'applied'; serverId: number; entity: Row | null }
-  | { status: 'duplicate'; serverId: number; entity: Row | null }
+  | { status: 'duplicate'; serverId: number; entity: Row | null; current: Row | null }
   | { status: 'conflict'; code: 'conflict' | 'gone'; serverEntity: Row | null }
   | { status: 'rejected'; error: WampumsError }
   | { status: 'skipped'; message: string };
