@@ -141,9 +141,15 @@ export async function pushAll(
           limit = Math.max(1, Math.floor(sending.length / 2));
           continue;
         }
-        if (error.code === 'unauthorized' || ctx.signal.aborted) {
+        if (error.code === 'unauthorized') {
           // Nothing of a refused request was applied: the changes wait, untouched, for a new token.
           await markBack(ctx, queue, sending);
+          throw error;
+        }
+        if (ctx.signal.aborted) {
+          // The request may have been applied before it was aborted: `sentAt` stays, so that
+          // pulls keep bringing this device's own rows until the answer is known.
+          await markBack(ctx, queue, sending, { maybeApplied: true });
           throw error;
         }
         await markFailed(ctx, sending, error);
@@ -475,8 +481,17 @@ async function remark(
   });
 }
 
-async function markBack(ctx: PushContext, queue: PushQueue, entries: ClientOutboxEntry[]): Promise<void> {
-  const back = await remark(ctx, entries, (e) => ({ ...e, status: 'pending', sentAt: null }));
+async function markBack(
+  ctx: PushContext,
+  queue: PushQueue,
+  entries: ClientOutboxEntry[],
+  { maybeApplied = false } = {},
+): Promise<void> {
+  const back = await remark(ctx, entries, (e) => ({
+    ...e,
+    status: 'pending',
+    sentAt: maybeApplied ? e.sentAt : null,
+  }));
   for (const e of back) queue.track(e);
 }
 
