@@ -82,7 +82,7 @@ describe('in Chromium', () => {
         const locks = globalLocks();
         if (!locks) throw new Error('no Web Locks');
         const w = window as unknown as Record<string, unknown>;
-        w.lock = createSyncLock({ db, clock: systemClock, leaseMs: 1500, owner: crypto.randomUUID(), locks });
+        w.lock = createSyncLock({ db, clock: systemClock, leaseMs: 3000, owner: crypto.randomUUID(), locks });
       });
     await setup(a);
     await setup(b);
@@ -108,7 +108,8 @@ describe('in Chromium', () => {
         return (await w.lock.tryRun(async () => 'synced')).acquired;
       });
     expect(await tryB()).toBe(false);
-    await new Promise((r) => setTimeout(r, 2000));
+    // Longer than the lease (3 s, generous: a loaded CI machine delays timers), so only renewals keep it.
+    await new Promise((r) => setTimeout(r, 4000));
     expect(await tryB()).toBe(false); // A is alive and renews its lease
 
     // Freeze tab A: its script stops running (no timer fires, so it cannot renew its lease),
@@ -116,7 +117,7 @@ describe('in Chromium', () => {
     const cdp = await a.context().newCDPSession(a);
     await cdp.send('Debugger.enable');
     await cdp.send('Debugger.pause');
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, 4500));
     expect(await tryB()).toBe(true); // the lease ran out: B took over
     await cdp.send('Debugger.resume');
     await a.waitForFunction(
