@@ -27,11 +27,13 @@ describe('npm run bench, smoke run', () => {
     const figures = [
       camp.b1.oursP95.median,
       camp.b1.rawP95.median,
+      camp.b1.rawTxP95.median,
       camp.b3.oursMs.median,
       camp.b3.limitMs.median,
       camp.b7pull.peerMs.median,
       push.oursMs.median,
       push.limitMs.median,
+      push.floorMs.median,
       push.peerMs.median,
       load.concurrentChangesPerSec.median,
       load.singleChangesPerSec.median,

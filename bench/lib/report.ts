@@ -11,6 +11,8 @@ export interface TableRow {
   goal: string;
   /** `null` when the line has no goal. */
   met: boolean | null;
+  /** Shown beside `met`: what bounds the figure, when the limit itself misses the goal. */
+  note?: string;
 }
 
 const fmt = (value: number, digits = 1) =>
@@ -49,6 +51,24 @@ export function tableRows(r: BenchResults): TableRow[] {
     goal: '≤ 1.5x',
     met: b1Ratio <= 1.5,
   });
+  add({
+    id: 'B1',
+    figure: 'local write, p50 ms per action, against entity + outbox',
+    ours: show(b1.oursP50, 2),
+    reference: `raw entity + outbox tx ${show(b1.rawTxP50, 2)}`,
+    ratio: x(ratio(b1.oursP50.median, b1.rawTxP50.median)),
+    goal: '',
+    met: null,
+  });
+  add({
+    id: 'B1',
+    figure: 'local write, p95 ms per action, against entity + outbox',
+    ours: show(b1.oursP95, 2),
+    reference: `raw entity + outbox tx ${show(b1.rawTxP95, 2)}`,
+    ratio: x(ratio(b1.oursP95.median, b1.rawTxP95.median)),
+    goal: '',
+    met: null,
+  });
   const b2Ratio = ratio(push.oursMs.median, push.limitMs.median);
   add({
     id: 'B2',
@@ -58,6 +78,18 @@ export function tableRows(r: BenchResults): TableRow[] {
     ratio: x(b2Ratio),
     goal: '≤ 3x',
     met: b2Ratio <= 3,
+  });
+  const sec = (spread: Spread) => show(spread, 2, 1 / 1000);
+  add({
+    id: 'B2',
+    figure: 'push, total s, against the design floor',
+    ours: sec(push.oursMs),
+    reference:
+      `design floor ${sec(push.floorMs)}: IndexedDB ${sec(push.floorIdbMs)} (store ${sec(push.floorStoreMs)}, ` +
+      `in_progress ${sec(push.floorInProgressMs)}, settle ${sec(push.floorSettleMs)}) + PostgreSQL ${sec(push.limitPgMs)}`,
+    ratio: x(ratio(push.oursMs.median, push.floorMs.median)),
+    goal: '',
+    met: null,
   });
   add({
     id: 'B2',
@@ -123,6 +155,11 @@ export function tableRows(r: BenchResults): TableRow[] {
     ratio: '',
     goal: '≤ 50 ms',
     met: camp.b3.oursLongTaskMaxMs.max <= 50,
+    // Bulk-putting one pull page is itself one task over 50 ms in every run: not reachable.
+    note:
+      camp.b3.limitLongTaskMaxMs.min > 50
+        ? `the limit's own task is over 50 ms: unreachable at ${fmt(r.config.pullPageSize, 0)} rows a page`
+        : undefined,
   });
   for (const b4 of camp.b4) {
     add({
@@ -206,7 +243,8 @@ export function tableRows(r: BenchResults): TableRow[] {
   return rows;
 }
 
-const mark = (met: boolean | null) => (met === null ? '' : met ? 'yes' : 'NO');
+const mark = (row: TableRow) =>
+  `${row.met === null ? '' : row.met ? 'yes' : 'NO'}${row.note ? ` (${row.note})` : ''}`;
 
 /** The markdown summary: machine, browser, date, then the table. */
 export function markdownSummary(r: BenchResults, rows: TableRow[]): string {
@@ -222,7 +260,7 @@ export function markdownSummary(r: BenchResults, rows: TableRow[]): string {
   ];
   const body = rows.map(
     (row) =>
-      `| ${row.id} | ${row.figure} | ${row.ours} | ${row.reference} | ${row.ratio} | ${row.goal} | ${mark(row.met)} |`,
+      `| ${row.id} | ${row.figure} | ${row.ours} | ${row.reference} | ${row.ratio} | ${row.goal} | ${mark(row)} |`,
   );
   return [...head, ...body, ''].join('\n');
 }
@@ -236,7 +274,7 @@ export function consoleTable(rows: TableRow[]): string {
     row.reference,
     row.ratio,
     row.goal,
-    mark(row.met),
+    mark(row),
   ]);
   const header = ['#', 'figure', 'ours', 'limit or peer', 'ratio', 'goal', 'met'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));

@@ -1,4 +1,4 @@
-import { dexieStores, ENTITY_TYPES, type EntityType } from '@wampums/schema';
+import { dexieStores, ENTITY_TYPES, type EntityType, generateTempId } from '@wampums/schema';
 import { Dexie } from 'dexie';
 import { pushTo } from '../datasets/group-by';
 import { countingFetch } from './counting-fetch';
@@ -12,14 +12,62 @@ export interface LimitRun {
   monitor: MonitorReport;
 }
 
-/** A Dexie database with the 12 entity stores and exactly their indexes, and nothing else. */
+/**
+ * A Dexie database with the 12 entity stores, the outbox and the id map, exactly with their
+ * indexes (`dexieStores()`), and nothing else. The outbox and id map stay empty except in the
+ * design floors (B1's entity + outbox transaction, B2's `rawOutboxFloor`).
+ */
 async function freshEntityDb(name: string): Promise<Dexie> {
   await Dexie.delete(name);
   const stores = dexieStores();
   const db = new Dexie(name);
-  db.version(1).stores(Object.fromEntries(ENTITY_TYPES.map((t) => [t, stores[t]])));
+  db.version(1).stores({
+    ...Object.fromEntries(ENTITY_TYPES.map((t) => [t, stores[t]])),
+    _outbox: stores._outbox,
+    _idMap: stores._idMap,
+  });
   await db.open();
   return db;
+}
+
+/** Records of each type, in order. */
+function groupByType<T>(records: readonly T[], type: (record: T) => EntityType): Map<EntityType, T[]> {
+  const map = new Map<EntityType, T[]>();
+  for (const record of records) pushTo(map, type(record), record);
+  return map;
+}
+
+/** A dependency of an outbox entry: the temp id of a record it points at. */
+export interface TempDependency {
+  entityType: EntityType;
+  tempId: string;
+}
+
+/** A pending outbox entry of a create, in the shape our engine stores (the client's `newEntry`). */
+function outboxEntry(
+  type: EntityType,
+  tempId: string,
+  payload: Record<string, unknown>,
+  dependencies: TempDependency[],
+  timestamp: number,
+): { correlationId: string } & Record<string, unknown> {
+  return {
+    correlationId: crypto.randomUUID(),
+    entityType: type,
+    entityId: tempId,
+    tempId,
+    operation: 'create',
+    timestamp,
+    payload,
+    dependencies,
+    status: 'pending',
+    retryCount: 0,
+    lastError: null,
+    serverResponse: null,
+    baseUpdatedAt: null,
+    baseEntity: null,
+    sentAt: null,
+  };
 }
 
 interface PullPage {
@@ -95,35 +143,178 @@ export async function rawBulkWrite(
   return { ms, rows: records.length, requests: 0, monitor };
 }
 
+/** One offline create of B2 as our engine holds it and as the server answers it. */
+export interface FloorRecord {
+  type: EntityType;
+  tempId: string;
+  /** The fields as created offline (foreign keys to records of the same work are temp ids). */
+  payload: Record<string, unknown>;
+  dependencies: TempDependency[];
+  /** The record as the server stored it, `id` its server id. */
+  server: Record<string, unknown>;
+}
+
+/** B2's design floor, by phase (ms, summed over the batches). */
+export interface FloorRun extends LimitRun {
+  /** `rows`: the outbox entries `synced` at the end. */
+  /** The records under their temp ids and their pending outbox entries, one transaction. */
+  storeMs: number;
+  /** Each batch's entries put again as `in_progress`, one transaction per batch. */
+  inProgressMs: number;
+  /** Each batch's records moved to their server ids, its id-map rows and its entries `synced`. */
+  settleMs: number;
+}
+
+/**
+ * B2's design floor: the IndexedDB writes that temp ids, the id map and durable outbox
+ * statuses require for the same records, done the fastest way Dexie allows (bulk operations,
+ * batches of `batchSize` like our engine, one after the other, no network in between): the
+ * records under their temp ids with their pending entries; then per batch the entries as
+ * `in_progress`, and in one transaction the temp-id records deleted and put under their server
+ * ids, one id-map row each, the entries `synced` with the server's answer.
+ */
+export async function rawOutboxFloor(
+  records: FloorRecord[],
+  batchSize: number,
+  dbName: string,
+): Promise<FloorRun> {
+  const db = await freshEntityDb(dbName);
+  const now = Date.now();
+  const entries = records.map((r, i) => ({
+    ...outboxEntry(r.type, r.tempId, r.payload, r.dependencies, now),
+    localId: i + 1,
+  }));
+  const outbox = db.table('_outbox');
+  const stop = startMonitor();
+  const t0 = performance.now();
+  const temps = groupByType(records, (r) => r.type);
+  await db.transaction('rw', [...temps.keys(), '_outbox'], async () => {
+    for (const [type, list] of temps) {
+      await db.table(type).bulkPut(list.map((r) => ({ ...r.payload, id: r.tempId })));
+    }
+    await outbox.bulkPut(entries);
+  });
+  const storeMs = performance.now() - t0;
+  let inProgressMs = 0;
+  let settleMs = 0;
+  for (let start = 0; start < records.length; start += batchSize) {
+    const batch = records.slice(start, start + batchSize);
+    const t1 = performance.now();
+    const sent = entries
+      .slice(start, start + batchSize)
+      .map((e) => ({ ...e, status: 'in_progress', sentAt: Date.now() }));
+    await outbox.bulkPut(sent);
+    const t2 = performance.now();
+    const syncedAt = Date.now();
+    const moved = groupByType(batch, (r) => r.type);
+    await db.transaction('rw', [...moved.keys(), '_outbox', '_idMap'], async () => {
+      for (const [type, list] of moved) {
+        await db.table(type).bulkDelete(list.map((r) => r.tempId));
+        await db.table(type).bulkPut(list.map((r) => r.server));
+      }
+      await db.table('_idMap').bulkAdd(
+        batch.map((r) => ({
+          entityType: r.type,
+          tempId: r.tempId,
+          serverId: r.server.id,
+          createdAt: now,
+          syncedAt,
+        })),
+      );
+      await outbox.bulkPut(
+        sent.map((e, k) => {
+          const server = (batch[k] as FloorRecord).server;
+          return {
+            ...e,
+            entityId: server.id,
+            status: 'synced',
+            syncedAt,
+            serverResponse: {
+              status: 'applied',
+              correlationId: e.correlationId,
+              serverId: server.id,
+              entity: server,
+            },
+          };
+        }),
+      );
+    });
+    inProgressMs += t2 - t1;
+    settleMs += performance.now() - t2;
+  }
+  const ms = performance.now() - t0;
+  const monitor = stop();
+  const rows = await outbox.where('status').equals('synced').count();
+  db.close();
+  return { ms, rows, requests: 0, monitor, storeMs, inProgressMs, settleMs };
+}
+
+async function openRaw(dbName: string): Promise<IDBDatabase> {
+  return new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(dbName);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** The fields of an attendance tap, as its outbox payload holds them. */
+const tap = (i: number) => ({ participant_id: 1 + (i % 50), date: '2027-06-01', status: 'present' });
+
+/** The record a tap stores (`id` left to the caller). */
+function attendance(payload: Record<string, unknown>): Record<string, unknown> {
+  const at = new Date().toISOString();
+  return { ...payload, organization_id: 1, created_at: at, updated_at: at };
+}
+
+/** Times one raw IndexedDB readwrite transaction putting `puts` (store, value), both requests at once. */
+async function timedTransaction(db: IDBDatabase, puts: [string, unknown][]): Promise<number> {
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction(
+      puts.map(([store]) => store),
+      'readwrite',
+    );
+    for (const [store, value] of puts) tx.objectStore(store).put(value);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+  return performance.now() - t0;
+}
+
 /**
  * B1's limit: one record per raw IndexedDB readwrite transaction (no Dexie), in a store with
  * attendance's indexes that already holds the pulled rows. Returns each transaction's time.
  */
 export async function rawSingleWrites(dbName: string, count: number): Promise<number[]> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = indexedDB.open(dbName);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
+  const db = await openRaw(dbName);
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
-    const record = {
-      id: 900_000_000 + i,
-      organization_id: 1,
-      participant_id: 1 + (i % 50),
-      date: '2027-06-01',
-      status: 'present',
-      created_at: new Date().toISOString(),
-      updated_at: new Date().toISOString(),
-    };
-    const t0 = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction('attendance', 'readwrite');
-      tx.objectStore('attendance').put(record);
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
-    times.push(performance.now() - t0);
+    times.push(await timedTransaction(db, [['attendance', { ...attendance(tap(i)), id: 900_000_000 + i }]]));
+  }
+  db.close();
+  return times;
+}
+
+/**
+ * B1's design floor: what `store.create` must do at least, in one raw IndexedDB readwrite
+ * transaction (no Dexie): the record under a new temp id in the store with attendance's
+ * indexes (holding the pulled rows) and its pending entry, shaped like ours, in the store with
+ * the outbox's indexes. Returns each transaction's time.
+ */
+export async function rawEntityOutboxWrites(dbName: string, count: number): Promise<number[]> {
+  const db = await openRaw(dbName);
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const now = Date.now();
+    const tempId = generateTempId(now);
+    const payload = tap(i);
+    const entry = outboxEntry('attendance', tempId, payload, [], now);
+    times.push(
+      await timedTransaction(db, [
+        ['attendance', { ...attendance(payload), id: tempId }],
+        ['_outbox', entry],
+      ]),
+    );
   }
   db.close();
   return times;

@@ -1,8 +1,9 @@
-import { ENTITY_TYPES, type EntityType } from '@wampums/schema';
+import { ENTITY_TYPES, type EntityType, generateTempId } from '@wampums/schema';
 import { selected } from '../config';
-import { offlineWork, resolveRefs } from '../datasets/offline-work';
+import { type OfflineCreate, offlineWork, resolveRefs } from '../datasets/offline-work';
 import { openBenchPage, openPeerPage } from '../lib/bench-page';
 import type { Spread } from '../lib/stats';
+import type { FloorRecord, TempDependency } from '../page/raw-limits';
 import { type BenchContext, check, NOT_RUN, spreadIfRun } from './context';
 
 /** B2 and its half of B7: a week of offline work drained to the server. */
@@ -17,6 +18,13 @@ export interface PushFigures {
   limitMs: Spread;
   limitIdbMs: Spread;
   limitPgMs: Spread;
+  /** The design floor: `floorIdbMs` + `limitPgMs`. */
+  floorMs: Spread;
+  /** IndexedDB writes the outbox design requires, and their phases (`rawOutboxFloor`). */
+  floorIdbMs: Spread;
+  floorStoreMs: Spread;
+  floorInProgressMs: Spread;
+  floorSettleMs: Spread;
   peerMs: Spread;
   peerRequests: Spread;
   peerLongTaskMaxMs: Spread;
@@ -28,6 +36,26 @@ function expectedRows(types: EntityType[]): Record<EntityType, number> {
   for (const type of types) expected[type] += 1;
   expected.points += expected.honors;
   return expected;
+}
+
+/**
+ * The offline work as our engine holds it (temp ids, foreign keys to temp ids, dependencies)
+ * and as the server answers it (`serverIds`: the limit's ids), for B2's design floor.
+ */
+function floorRecords(ops: OfflineCreate[], serverIds: Map<string, number>): FloorRecord[] {
+  const tempIds = new Map(ops.map((op) => [op.key, generateTempId()]));
+  const types = new Map(ops.map((op) => [op.key, op.type]));
+  return ops.map((op) => {
+    const dependencies: TempDependency[] = [];
+    const payload = resolveRefs(op.fields, (key) => {
+      const tempId = tempIds.get(key) as string;
+      dependencies.push({ entityType: types.get(key) as EntityType, tempId });
+      return tempId;
+    });
+    const serverId = serverIds.get(op.key) as number;
+    const server = { ...resolveRefs(op.fields, (key) => serverIds.get(key)), id: serverId };
+    return { type: op.type, tempId: tempIds.get(op.key) as string, payload, dependencies, server };
+  });
 }
 
 /** The figures of a partial run (`BENCH_ONLY`) without B2 and B7. */
@@ -43,6 +71,11 @@ function notRun(changes: number, maxRequests: number): PushFigures {
     limitMs: NOT_RUN,
     limitIdbMs: NOT_RUN,
     limitPgMs: NOT_RUN,
+    floorMs: NOT_RUN,
+    floorIdbMs: NOT_RUN,
+    floorStoreMs: NOT_RUN,
+    floorInProgressMs: NOT_RUN,
+    floorSettleMs: NOT_RUN,
     peerMs: NOT_RUN,
     peerRequests: NOT_RUN,
     peerLongTaskMaxMs: NOT_RUN,
@@ -65,6 +98,7 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
     longTask: number;
     idb: number | null;
     pg: number | null;
+    floor: { ms: number; storeMs: number; inProgressMs: number; settleMs: number } | null;
     peer: number | null;
     peerRequests: number | null;
     peerLongTask: number | null;
@@ -104,6 +138,7 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
 
     let idb: number | null = null;
     let pg: number | null = null;
+    let floor: (typeof runs)[number]['floor'] = null;
     if (withLimit) {
       ctx.log(`B2 run ${run + 1}/${config.pushRuns}: limit`);
       const index = new Map(ops.map((op, i) => [op.key, i + 1]));
@@ -112,6 +147,15 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
         row: resolveRefs(op.fields, (key) => index.get(key)),
       }));
       idb = (await page.call('rawBulkWrite', records, 'bench-raw-push')).ms;
+      ctx.log(`B2 run ${run + 1}/${config.pushRuns}: design floor`);
+      const f = await page.call(
+        'rawOutboxFloor',
+        floorRecords(ops, index),
+        config.pushBatchSize,
+        'bench-raw-floor',
+      );
+      check(f.rows === ops.length, `the design floor wrote ${f.rows} of ${ops.length} records`);
+      floor = { ms: f.ms, storeMs: f.storeMs, inProgressMs: f.inProgressMs, settleMs: f.settleMs };
       pg = await db.rawInsert(ops, org.organizationId, org.userId);
     }
 
@@ -142,6 +186,7 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
       longTask: drained.monitor.longTaskMaxMs,
       idb,
       pg,
+      floor,
       peer: rx?.ms ?? null,
       peerRequests: rx?.requests ?? null,
       peerLongTask: rx?.monitor.longTaskMaxMs ?? null,
@@ -164,6 +209,11 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
     limitMs: measured((r) => (r.idb === null || r.pg === null ? null : r.idb + r.pg)),
     limitIdbMs: measured((r) => r.idb),
     limitPgMs: measured((r) => r.pg),
+    floorMs: measured((r) => (r.floor === null || r.pg === null ? null : r.floor.ms + r.pg)),
+    floorIdbMs: measured((r) => r.floor?.ms ?? null),
+    floorStoreMs: measured((r) => r.floor?.storeMs ?? null),
+    floorInProgressMs: measured((r) => r.floor?.inProgressMs ?? null),
+    floorSettleMs: measured((r) => r.floor?.settleMs ?? null),
     peerMs: measured((r) => r.peer),
     peerRequests: measured((r) => r.peerRequests),
     peerLongTaskMaxMs: measured((r) => r.peerLongTask),
