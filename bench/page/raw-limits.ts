@@ -154,9 +154,8 @@ export interface FloorRecord {
   server: Record<string, unknown>;
 }
 
-/** B2's design floor, by phase (ms, summed over the batches). */
+/** B2's design floor, by phase (ms, summed over the batches); `rows`: the entries `synced` at the end. */
 export interface FloorRun extends LimitRun {
-  /** `rows`: the outbox entries `synced` at the end. */
   /** The records under their temp ids and their pending outbox entries, one transaction. */
   storeMs: number;
   /** Each batch's entries put again as `in_progress`, one transaction per batch. */
