@@ -28,6 +28,7 @@ describe('npm run bench, smoke run', () => {
       camp.b1.oursP95.median,
       camp.b1.rawP95.median,
       camp.b1.rawTxP95.median,
+      camp.b1.dexieTxP95.median,
       camp.b3.oursMs.median,
       camp.b3.limitMs.median,
       camp.b7pull.peerMs.median,

@@ -18,6 +18,9 @@ export interface CampFigures {
     /** The design floor: one record and its outbox entry put in one transaction. */
     rawTxP50: Spread;
     rawTxP95: Spread;
+    /** The same transaction through Dexie, with no engine around it. */
+    dexieTxP50: Spread;
+    dexieTxP95: Spread;
   };
   b3: {
     rows: number;
@@ -47,6 +50,8 @@ function notRun(rows: number): CampFigures {
       rawP95: NOT_RUN,
       rawTxP50: NOT_RUN,
       rawTxP95: NOT_RUN,
+      dexieTxP50: NOT_RUN,
+      dexieTxP95: NOT_RUN,
     },
     b3: {
       rows,
@@ -161,10 +166,12 @@ export async function runCamp(ctx: BenchContext): Promise<CampFigures> {
   const b1Ours: number[][] = [];
   const b1Raw: number[][] = [];
   const b1RawTx: number[][] = [];
+  const b1DexieTx: number[][] = [];
   for (let run = 0; run < (selected(config, 'B1') ? config.runs : 0); run++) {
     b1Ours.push(await page.call('oursLocalWrites', config.localWrites, participants));
     b1Raw.push(await page.call('rawSingleWrites', 'bench-raw-pull', config.localWrites));
     b1RawTx.push(await page.call('rawEntityOutboxWrites', 'bench-raw-pull', config.localWrites));
+    b1DexieTx.push(await page.call('dexieEntityOutboxWrites', 'bench-raw-pull', config.localWrites));
   }
   await page.call('oursClose');
   await page.close();
@@ -182,6 +189,8 @@ export async function runCamp(ctx: BenchContext): Promise<CampFigures> {
       rawP95: pick(b1Raw, 0.95),
       rawTxP50: pick(b1RawTx, 0.5),
       rawTxP95: pick(b1RawTx, 0.95),
+      dexieTxP50: pick(b1DexieTx, 0.5),
+      dexieTxP95: pick(b1DexieTx, 0.95),
     },
     b3: {
       rows: total,
