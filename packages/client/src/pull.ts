@@ -15,7 +15,7 @@ import { noteServerRows, type ServerObservation } from './server-shadow';
 import { REFRESH_IN_PROGRESS_KEY } from './sync-meta';
 import type { Transport } from './transport';
 import type { PullProgress } from './types';
-import { UnsyncedIndex } from './unsynced-index';
+import { putInChunks, UnsyncedIndex } from './unsynced-index';
 
 export { REFRESH_IN_PROGRESS_KEY } from './sync-meta';
 
@@ -155,7 +155,8 @@ async function applyPage(
         const rebased = rebase(row, index.pendingFor(type, row.id));
         return rebased ? [rebased] : [];
       });
-      await db.entity(type).bulkPut(put);
+      // In chunks: one `bulkPut` of a whole page encodes every row in one task of the page.
+      await putInChunks(db.entity(type), put);
     }
     for (const type of DELETE_ORDER) {
       const ids = deletes.get(type);
