@@ -42,22 +42,24 @@ function isStale(row: Row, baseUpdatedAt: string | null): boolean {
 }
 
 /**
- * The part of a create that reads nothing (an optimistic chunk inserts the result together with
- * other creates of its type): validation, defaults, the badge rule, and the temp ids of its
- * foreign keys resolved from this request or the preloaded map. Throws like {@link createEntity}.
+ * The part of a create before its write, shared by {@link createEntity} and the optimistic chunk
+ * (which inserts the result together with other creates of its type): validation, defaults,
+ * the badge rule, and the temp ids of its foreign keys resolved from this request or the
+ * preloaded map (and each reference read first when `checkReferences`, to name the field).
  */
 export async function prepareCreate(
   tx: Queryable,
   actor: Actor,
   req: WriteRequest,
   ids: RequestTempIds,
+  checkReferences = false,
 ): Promise<Row> {
   const type = req.entityType;
   const parsed = createPayloadSchema(type).safeParse(req.payload);
   if (!parsed.success) throw validationError(parsed.error, `${type} payload`);
   const values = applyCreateDefaults(type, parsed.data, actor.userId);
   if (type === 'badge_progress') assertMayDecideBadge(actor, null, values);
-  await resolveReferences(tx, actor.organizationId, type, values, ids, actor.userId, false);
+  await resolveReferences(tx, actor.organizationId, type, values, ids, actor.userId, checkReferences);
   return values;
 }
 
@@ -69,8 +71,6 @@ export async function createEntity(
   mode: WriteMode,
 ): Promise<WriteOutcome> {
   const type = req.entityType;
-  const parsed = createPayloadSchema(type).safeParse(req.payload);
-  if (!parsed.success) throw validationError(parsed.error, `${type} payload`);
   const org = actor.organizationId;
   const tempId = req.tempId ?? (isTempId(req.entityId) ? req.entityId : null);
   if (tempId) {
@@ -81,9 +81,7 @@ export async function createEntity(
       return { status: 'duplicate', serverId: existing, entity: row, current: row };
     }
   }
-  const values = applyCreateDefaults(type, parsed.data, actor.userId);
-  if (type === 'badge_progress') assertMayDecideBadge(actor, null, values);
-  await resolveReferences(tx, org, type, values, ids, actor.userId, mode.checkReferences);
+  const values = await prepareCreate(tx, actor, req, ids, mode.checkReferences);
   if (type === 'carpool_assignments') {
     await assertSeatAvailable(
       tx,
@@ -114,15 +112,30 @@ export async function updateEntity(
   ids: RequestTempIds,
   mode: WriteMode,
 ): Promise<WriteOutcome> {
-  const type = req.entityType;
-  const parsed = updatePatchSchema(type).safeParse(req.payload);
-  if (!parsed.success) throw validationError(parsed.error, `${type} patch`);
-  const org = actor.organizationId;
-  const id = await targetId(tx, actor, req, ids);
-  const patch: Row = { ...parsed.data };
+  const { id, patch } = await patchAndTarget(tx, actor, req, ids);
   return updateTarget(tx, actor, req, id, patch, () =>
-    resolveReferences(tx, org, type, patch, ids, actor.userId, mode.checkReferences),
+    resolveReferences(
+      tx,
+      actor.organizationId,
+      req.entityType,
+      patch,
+      ids,
+      actor.userId,
+      mode.checkReferences,
+    ),
   );
+}
+
+/** An update's validated patch and the server id it targets. */
+async function patchAndTarget(
+  tx: Queryable,
+  actor: Actor,
+  req: WriteRequest,
+  ids: RequestTempIds,
+): Promise<PreparedUpdate> {
+  const parsed = updatePatchSchema(req.entityType).safeParse(req.payload);
+  if (!parsed.success) throw validationError(parsed.error, `${req.entityType} patch`);
+  return { id: await targetId(tx, actor, req, ids), patch: { ...parsed.data } };
 }
 
 /** An update checked and resolved without reading anything, to be written later. */
@@ -141,13 +154,9 @@ export async function prepareUpdate(
   req: WriteRequest,
   ids: RequestTempIds,
 ): Promise<PreparedUpdate> {
-  const type = req.entityType;
-  const parsed = updatePatchSchema(type).safeParse(req.payload);
-  if (!parsed.success) throw validationError(parsed.error, `${type} patch`);
-  const id = await targetId(tx, actor, req, ids);
-  const patch: Row = { ...parsed.data };
-  await resolveReferences(tx, actor.organizationId, type, patch, ids, actor.userId, false);
-  return { id, patch };
+  const prepared = await patchAndTarget(tx, actor, req, ids);
+  await resolveReferences(tx, actor.organizationId, req.entityType, prepared.patch, ids, actor.userId, false);
+  return prepared;
 }
 
 /** Entities whose update rules read the row before writing it (badge decisions, carpool seats). */
