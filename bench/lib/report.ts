@@ -51,42 +51,32 @@ export function tableRows(r: BenchResults): TableRow[] {
     goal: '≤ 1.5x',
     met: b1Ratio <= 1.5,
   });
-  add({
-    id: 'B1',
-    figure: 'local write, p50 ms per action, against entity + outbox',
-    ours: show(b1.oursP50, 2),
-    reference: `raw entity + outbox tx ${show(b1.rawTxP50, 2)}`,
-    ratio: x(ratio(b1.oursP50.median, b1.rawTxP50.median)),
-    goal: '',
-    met: null,
-  });
-  add({
-    id: 'B1',
-    figure: 'local write, p95 ms per action, against entity + outbox',
-    ours: show(b1.oursP95, 2),
-    reference: `raw entity + outbox tx ${show(b1.rawTxP95, 2)}`,
-    ratio: x(ratio(b1.oursP95.median, b1.rawTxP95.median)),
-    goal: '',
-    met: null,
-  });
-  add({
-    id: 'B1',
-    figure: 'local write, p50 ms per action, against entity + outbox through Dexie',
-    ours: show(b1.oursP50, 2),
-    reference: `Dexie entity + outbox tx ${show(b1.dexieTxP50, 2)}`,
-    ratio: x(ratio(b1.oursP50.median, b1.dexieTxP50.median)),
-    goal: '',
-    met: null,
-  });
-  add({
-    id: 'B1',
-    figure: 'local write, p95 ms per action, against entity + outbox through Dexie',
-    ours: show(b1.oursP95, 2),
-    reference: `Dexie entity + outbox tx ${show(b1.dexieTxP95, 2)}`,
-    ratio: x(ratio(b1.oursP95.median, b1.dexieTxP95.median)),
-    goal: '',
-    met: null,
-  });
+  // The design floors (figures, no goal): the same two-store write raw, then through Dexie.
+  const floors = [
+    { against: 'entity + outbox', name: 'raw entity + outbox tx', p50: b1.rawTxP50, p95: b1.rawTxP95 },
+    {
+      against: 'entity + outbox through Dexie',
+      name: 'Dexie entity + outbox tx',
+      p50: b1.dexieTxP50,
+      p95: b1.dexieTxP95,
+    },
+  ];
+  for (const floor of floors) {
+    for (const [q, ours, reference] of [
+      ['p50', b1.oursP50, floor.p50],
+      ['p95', b1.oursP95, floor.p95],
+    ] as const) {
+      add({
+        id: 'B1',
+        figure: `local write, ${q} ms per action, against ${floor.against}`,
+        ours: show(ours, 2),
+        reference: `${floor.name} ${show(reference, 2)}`,
+        ratio: x(ratio(ours.median, reference.median)),
+        goal: '',
+        met: null,
+      });
+    }
+  }
   const b2Ratio = ratio(push.oursMs.median, push.limitMs.median);
   add({
     id: 'B2',

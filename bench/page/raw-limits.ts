@@ -294,6 +294,17 @@ export async function rawSingleWrites(dbName: string, count: number): Promise<nu
   return times;
 }
 
+/** The i-th tap of B1's floors: the record under a new temp id and its pending outbox entry. */
+function tapWrite(i: number): { record: Record<string, unknown>; entry: unknown } {
+  const now = Date.now();
+  const tempId = generateTempId(now);
+  const payload = tap(i);
+  return {
+    record: { ...attendance(payload), id: tempId },
+    entry: outboxEntry('attendance', tempId, payload, [], now),
+  };
+}
+
 /**
  * B1's design floor: what `store.create` must do at least, in one raw IndexedDB readwrite
  * transaction (no Dexie): the record under a new temp id in the store with attendance's
@@ -304,13 +315,10 @@ export async function rawEntityOutboxWrites(dbName: string, count: number): Prom
   const db = await openRaw(dbName);
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
-    const now = Date.now();
-    const tempId = generateTempId(now);
-    const payload = tap(i);
-    const entry = outboxEntry('attendance', tempId, payload, [], now);
+    const { record, entry } = tapWrite(i);
     times.push(
       await timedTransaction(db, [
-        ['attendance', { ...attendance(payload), id: tempId }],
+        ['attendance', record],
         ['_outbox', entry],
       ]),
     );
@@ -332,14 +340,9 @@ export async function dexieEntityOutboxWrites(dbName: string, count: number): Pr
   const outbox = db.table('_outbox');
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
-    const now = Date.now();
-    const tempId = generateTempId(now);
-    const payload = tap(i);
-    const entry = outboxEntry('attendance', tempId, payload, [], now);
+    const { record, entry } = tapWrite(i);
     const t0 = performance.now();
-    await db.transaction('rw', records, outbox, () =>
-      Promise.all([records.put({ ...attendance(payload), id: tempId }), outbox.put(entry)]),
-    );
+    await db.transaction('rw', records, outbox, () => Promise.all([records.put(record), outbox.put(entry)]));
     times.push(performance.now() - t0);
   }
   db.close();
