@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkCreates } from './harness/invariants';
 import type { LocalState } from './harness/local-state';
 import { Oracle } from './harness/oracle';
-import { runScenario } from './harness/run-scenario';
-import { scenarioEnvironment, syncStep } from './harness/scenario-fixture';
+import { runSteps, scenarioEnvironment, syncStep } from './harness/scenario-fixture';
 import type { Step } from './harness/steps';
 
 // Found by the simulation on PostgreSQL (seeds 166202995, 969817168) and PGlite (260524889):
@@ -28,25 +27,21 @@ const badge = (d: number): Step => ({
 
 describe('the same badge level recorded on two phones', () => {
   it('merges into one row, the later create written over the first', async () => {
-    const result = await runScenario(
+    const result = await runSteps(
       environment(),
-      {
-        devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }, { skewMinutes: 0 }],
-        jitterSeed: 1,
-        steps: [
-          { t: 'family', d: 0, variant: 0 },
-          sync(0),
-          sync(1),
-          sync(2),
-          // Leader 1 records the badge and syncs; leader 2 records it later, without having pulled.
-          badge(1),
-          sync(1),
-          badge(2),
-          sync(2),
-          sync(1),
-        ],
-      },
-      { tour: false },
+      [
+        { t: 'family', d: 0, variant: 0 },
+        sync(0),
+        sync(1),
+        sync(2),
+        // Leader 1 records the badge and syncs; leader 2 records it later, without having pulled.
+        badge(1),
+        sync(1),
+        badge(2),
+        sync(2),
+        sync(1),
+      ],
+      { devices: 3 },
     );
     expect(result.operations.get('create:badge_progress')).toBe(3);
     expect(result.violations).toEqual([]);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScenario } from './harness/run-scenario';
-import { scenarioEnvironment, syncStep } from './harness/scenario-fixture';
+import { runSteps, scenarioEnvironment, syncStep } from './harness/scenario-fixture';
 
 // Found by the simulation on PostgreSQL with seed 249858117: a leader deletes a participant
 // that another leader edits a moment later. The server refuses the delete (conflict, the later
@@ -13,26 +12,18 @@ const sync = syncStep;
 
 describe('a delete refused by a conflict', () => {
   it('gives the device back everything the delete had removed with the record', async () => {
-    const result = await runScenario(
-      environment(),
-      {
-        devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }],
-        jitterSeed: 1,
-        steps: [
-          // group → participant → attendance, honor (+ points), badge, medication → dose
-          { t: 'family', d: 0, variant: 0 },
-          sync(0),
-          sync(1),
-          // Device 1 deletes the participant (the only one); device 0 edits it afterwards and
-          // syncs first. The later edit wins: the server keeps the participant.
-          { t: 'delete', d: 1, entity: 'participants', pick: 0 },
-          { t: 'edit', d: 0, kind: 'participant-notes', pick: 0, variant: 0 },
-          sync(0),
-          sync(1),
-        ],
-      },
-      { tour: false },
-    );
+    const result = await runSteps(environment(), [
+      // group → participant → attendance, honor (+ points), badge, medication → dose
+      { t: 'family', d: 0, variant: 0 },
+      sync(0),
+      sync(1),
+      // Device 1 deletes the participant (the only one); device 0 edits it afterwards and
+      // syncs first. The later edit wins: the server keeps the participant.
+      { t: 'delete', d: 1, entity: 'participants', pick: 0 },
+      { t: 'edit', d: 0, kind: 'participant-notes', pick: 0, variant: 0 },
+      sync(0),
+      sync(1),
+    ]);
     expect(result.violations).toEqual([]);
   });
 });

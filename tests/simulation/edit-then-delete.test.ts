@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScenario } from './harness/run-scenario';
-import { scenarioEnvironment, syncStep } from './harness/scenario-fixture';
+import { runSteps, scenarioEnvironment, syncStep } from './harness/scenario-fixture';
 
 // Found by the simulation on PGlite (seeds 260524887, 260524890): a leader renames a
 // participant, then deletes the participant before syncing. The queued rename is folded into
@@ -14,25 +13,21 @@ const sync = syncStep;
 
 describe('an edit followed by a delete that loses its conflict', () => {
   it('is not taken for a lost edit', async () => {
-    const result = await runScenario(
+    const result = await runSteps(
       environment(),
-      {
-        devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }, { skewMinutes: 0 }],
-        jitterSeed: 1,
-        steps: [
-          { t: 'family', d: 0, variant: 0 },
-          sync(0),
-          sync(1),
-          sync(2),
-          { t: 'edit', d: 2, kind: 'participant-notes', pick: 0, variant: 0 },
-          { t: 'edit', d: 1, kind: 'participant-name', pick: 0, variant: 0 },
-          { t: 'delete', d: 1, entity: 'participants', pick: 0 },
-          // Device 2's edit reaches the server after device 1's delete was made: it wins.
-          sync(2),
-          sync(1),
-        ],
-      },
-      { tour: false },
+      [
+        { t: 'family', d: 0, variant: 0 },
+        sync(0),
+        sync(1),
+        sync(2),
+        { t: 'edit', d: 2, kind: 'participant-notes', pick: 0, variant: 0 },
+        { t: 'edit', d: 1, kind: 'participant-name', pick: 0, variant: 0 },
+        { t: 'delete', d: 1, entity: 'participants', pick: 0 },
+        // Device 2's edit reaches the server after device 1's delete was made: it wins.
+        sync(2),
+        sync(1),
+      ],
+      { devices: 3 },
     );
     expect(result.operations.get('delete:participants')).toBe(1);
     expect(result.violations).toEqual([]);

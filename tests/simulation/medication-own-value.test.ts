@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScenario } from './harness/run-scenario';
-import { scenarioEnvironment, syncStep } from './harness/scenario-fixture';
+import { runSteps, scenarioEnvironment, syncStep } from './harness/scenario-fixture';
 
 // Found by the simulation on PostgreSQL (seed 7045663) and PGlite (seed 260524894): a leader's
 // change of a medication requirement reached the server; a later change of another field of
@@ -14,28 +13,20 @@ const sync = syncStep;
 
 describe('a medication change waiting for a person', () => {
   it('does not hold back what the same device had already synced', async () => {
-    const result = await runScenario(
-      environment(),
-      {
-        devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }],
-        jitterSeed: 1,
-        steps: [
-          { t: 'family', d: 0, variant: 0 },
-          sync(0),
-          sync(1),
-          // Device 1's notes reach the server, and device 0 sees them.
-          { t: 'edit', d: 1, kind: 'medication-notes', pick: 0, variant: 0 },
-          sync(1),
-          sync(0),
-          // Both then change the dosage: device 1's change waits for a person.
-          { t: 'edit', d: 0, kind: 'medication-dosage', pick: 0, variant: 0 },
-          { t: 'edit', d: 1, kind: 'medication-dosage', pick: 0, variant: 1 },
-          sync(0),
-          sync(1),
-        ],
-      },
-      { tour: false },
-    );
+    const result = await runSteps(environment(), [
+      { t: 'family', d: 0, variant: 0 },
+      sync(0),
+      sync(1),
+      // Device 1's notes reach the server, and device 0 sees them.
+      { t: 'edit', d: 1, kind: 'medication-notes', pick: 0, variant: 0 },
+      sync(1),
+      sync(0),
+      // Both then change the dosage: device 1's change waits for a person.
+      { t: 'edit', d: 0, kind: 'medication-dosage', pick: 0, variant: 0 },
+      { t: 'edit', d: 1, kind: 'medication-dosage', pick: 0, variant: 1 },
+      sync(0),
+      sync(1),
+    ]);
     expect(result.other.get('settled:conflict')).toBe(1);
     expect(result.violations).toEqual([]);
   });
@@ -43,26 +34,21 @@ describe('a medication change waiting for a person', () => {
   it('still reports a waiting value that reached the server', async () => {
     // The oracle must keep failing when the waiting change itself is on the server: here the
     // device's store is broken on purpose so that its conflict claims the synced value.
-    const result = await runScenario(
+    const result = await runSteps(
       environment(),
+      [
+        { t: 'family', d: 0, variant: 0 },
+        sync(0),
+        sync(1),
+        { t: 'edit', d: 1, kind: 'medication-notes', pick: 0, variant: 0 },
+        sync(1),
+        sync(0),
+        { t: 'edit', d: 0, kind: 'medication-dosage', pick: 0, variant: 0 },
+        { t: 'edit', d: 1, kind: 'medication-dosage', pick: 0, variant: 1 },
+        sync(0),
+        sync(1),
+      ],
       {
-        devices: [{ skewMinutes: 0 }, { skewMinutes: 0 }],
-        jitterSeed: 1,
-        steps: [
-          { t: 'family', d: 0, variant: 0 },
-          sync(0),
-          sync(1),
-          { t: 'edit', d: 1, kind: 'medication-notes', pick: 0, variant: 0 },
-          sync(1),
-          sync(0),
-          { t: 'edit', d: 0, kind: 'medication-dosage', pick: 0, variant: 0 },
-          { t: 'edit', d: 1, kind: 'medication-dosage', pick: 0, variant: 1 },
-          sync(0),
-          sync(1),
-        ],
-      },
-      {
-        tour: false,
         beforeFinalChecks: async (devices) => {
           const db = devices[1]?.store.db;
           if (!db) throw new Error('device 1 is missing');

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startPgliteBackend } from './backend';
-import { type SimEnvironment, startProxy } from './run-scenario';
+import {
+  type RunOptions,
+  type RunResult,
+  runScenario,
+  type SimEnvironment,
+  startProxy,
+} from './run-scenario';
 import type { Step } from './steps';
 
 /**
@@ -32,3 +38,20 @@ export const syncStep = (d: number): Step => ({
   crashAtWrite: null,
   ignoreBackoff: true,
 });
+
+/**
+ * Runs hand-written `steps` on `devices` devices (0 signs in as the organization's admin, the
+ * others as leaders), clocks in step and jitter seed 1, without the closing tour of fault kinds.
+ */
+export function runSteps(
+  env: SimEnvironment,
+  steps: Step[],
+  { devices = 2, ...options }: { devices?: number } & Omit<RunOptions, 'tour'> = {},
+): Promise<RunResult> {
+  const scenario = {
+    devices: Array.from({ length: devices }, () => ({ skewMinutes: 0 })),
+    jitterSeed: 1,
+    steps,
+  };
+  return runScenario(env, scenario, { ...options, tour: false });
+}
