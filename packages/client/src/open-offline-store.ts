@@ -6,6 +6,7 @@ import { globalConnectivity } from './connectivity';
 import { WampumsOfflineDB } from './db';
 import { globalEventSource, LiveEvents } from './live-events';
 import { live } from './live-query';
+import { trackLocalCommits } from './local-commits';
 import { discardEntry, listOutbox, retryEntry } from './outbox';
 import { createQuotaGuard } from './quota';
 import { UNSYNCED_STATUSES } from './rebase';
@@ -34,6 +35,7 @@ export async function openOfflineStore(
 ): Promise<OfflineStore> {
   const clock = options.clock ?? systemClock;
   const db = new WampumsOfflineDB(options.dbName ?? OFFLINE_DB_NAME, options);
+  const committedHere = trackLocalCommits(db);
   await db.open();
 
   const meta = async <T>(key: string) => (await db._syncMeta.get(key))?.value as T | undefined;
@@ -140,8 +142,15 @@ export async function openOfflineStore(
     },
   });
 
-  // The outbox may change in another context (tab, service worker): keep the counts live.
-  cleanups.push(watchOutbox(db.name, () => counter.refreshSoon()));
+  // The outbox may change in another context (tab, service worker): keep the counts live. A
+  // write of this context outside a sync adjusted the counts itself, or counts after it (a
+  // conflict resolved, an entry retried): counting again would only hold up the next tap's write.
+  // Writes of this context's sync are counted as they go, to show its progress.
+  cleanups.push(
+    watchOutbox(db.name, () => {
+      if (!committedHere() || status.current.syncing) counter.refreshSoon();
+    }),
+  );
   cleanups.push(() => counter.close());
 
   if (autoSync) {

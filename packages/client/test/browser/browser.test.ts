@@ -131,6 +131,54 @@ describe('in Chromium', () => {
     await b.close();
   }, 60_000);
 
+  it("counts another tab's writes, and never counts the outbox again after a tap of its own", async () => {
+    const a = await browser.page(pages.url);
+    const b = await browser.page(pages.url);
+    await openStore(a, 'counts');
+    await openStore(b, 'counts');
+    // A tab that opens resets the entries a dead sync left in progress, which the other tab counts.
+    await new Promise((r) => setTimeout(r, 1500));
+    // Every outbox count is an IndexedDB `count` on the status index: watch them in each tab.
+    const watchCounts = (page: Page) =>
+      page.evaluate(() => {
+        const w = window as unknown as { counts: number };
+        w.counts = 0;
+        const count = IDBIndex.prototype.count;
+        IDBIndex.prototype.count = function (this: IDBIndex, ...args: Parameters<IDBIndex['count']>) {
+          w.counts += 1;
+          return count.apply(this, args);
+        };
+      });
+    await watchCounts(a);
+    await watchCounts(b);
+    const tap = (page: Page, times: number) =>
+      page.evaluate(async (n) => {
+        const store = (window as unknown as { store: import('../../src/types').OfflineStore }).store;
+        for (let i = 0; i < n; i++) await store.create('groups', { name: `patrol ${i}` });
+      }, times);
+    const seen = (page: Page) =>
+      page.evaluate(() => {
+        const w = window as unknown as { counts: number; store: import('../../src/types').OfflineStore };
+        return { pending: w.store.status.current.pendingCount, counts: w.counts };
+      });
+
+    await tap(a, 20);
+    // Longer than a count waits for the outbox to be quiet (300 ms) or at most (1 s).
+    await new Promise((r) => setTimeout(r, 1500));
+    const afterA = { a: await seen(a), b: await seen(b) };
+    expect(afterA.a).toEqual({ pending: 20, counts: 0 }); // its own taps adjusted the count
+    expect(afterA.b.pending).toBe(20); // the other tab counted
+    expect(afterA.b.counts).toBeGreaterThan(0);
+
+    await tap(b, 5);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await seen(b)).counts).toBe(afterA.b.counts);
+    expect(await seen(a)).toEqual({ pending: 25, counts: expect.any(Number) });
+    expect((await seen(a)).counts).toBeGreaterThan(0);
+    await a.close();
+    await b.close();
+  }, 60_000);
+
   it('a full disk: warns, keeps the outbox, fails the write with quota_exceeded, and writes again once freed', async () => {
     // A browser of its own: Chromium applies a quota override only to an origin whose storage
     // this browser has not used yet.
