@@ -118,28 +118,22 @@ export async function oursIncremental(
 }
 
 /**
- * B1: user actions on the stored organization, one at a time as a leader taps: mark attendance
- * (even actions) and award an honor (odd ones). Each is one `create` (entity + outbox entry in
- * one transaction); returns each action's time.
+ * B1's action number `i` as a leader taps it on the stored organization: mark attendance (even
+ * actions) or award an honor (odd ones), each one `create` (entity + outbox entry in one
+ * transaction).
  */
-export async function oursLocalWrites(count: number, participantIds: number[]): Promise<number[]> {
+export function oursTap(participantIds: number[]): (i: number) => Promise<unknown> {
   const s = current();
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
+  return (i) => {
     const participant = participantIds[i % participantIds.length] as number;
-    const t0 = performance.now();
-    if (i % 2 === 0) {
-      await s.create('attendance', { participant_id: participant, date: '2028-03-01', status: 'present' });
-    } else {
-      await s.create('honors', {
-        participant_id: participant,
-        date: '2028-03-01',
-        reason: 'Kept the fire going',
-      });
-    }
-    times.push(performance.now() - t0);
-  }
-  return times;
+    return i % 2 === 0
+      ? s.create('attendance', { participant_id: participant, date: '2028-03-01', status: 'present' })
+      : s.create('honors', {
+          participant_id: participant,
+          date: '2028-03-01',
+          reason: 'Kept the fire going',
+        });
+  };
 }
 
 /** B2 (setup, not timed): the offline work done through the store, children pointing at temp ids. */

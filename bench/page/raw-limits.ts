@@ -1,4 +1,4 @@
-import { dexieStores, ENTITY_TYPES, type EntityType, generateTempId } from '@wampums/schema';
+import { dexieStores, ENTITY_TYPES, type EntityType } from '@wampums/schema';
 import { Dexie } from 'dexie';
 import { pushTo } from '../datasets/group-by';
 import { countingFetch } from './counting-fetch';
@@ -44,7 +44,7 @@ export interface TempDependency {
 }
 
 /** A pending outbox entry of a create, in the shape our engine stores (the client's `newEntry`). */
-function outboxEntry(
+export function outboxEntry(
   type: EntityType,
   tempId: string,
   payload: Record<string, unknown>,
@@ -246,107 +246,6 @@ export async function rawOutboxFloor(
   const rows = await outbox.where('status').equals('synced').count();
   db.close();
   return { ms, rows, requests: 0, monitor, storeMs, inProgressMs, settleMs };
-}
-
-async function openRaw(dbName: string): Promise<IDBDatabase> {
-  return new Promise<IDBDatabase>((resolve, reject) => {
-    const request = indexedDB.open(dbName);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-/** The fields of an attendance tap, as its outbox payload holds them. */
-const tap = (i: number) => ({ participant_id: 1 + (i % 50), date: '2027-06-01', status: 'present' });
-
-/** The record a tap stores (`id` left to the caller). */
-function attendance(payload: Record<string, unknown>): Record<string, unknown> {
-  const at = new Date().toISOString();
-  return { ...payload, organization_id: 1, created_at: at, updated_at: at };
-}
-
-/** Times one raw IndexedDB readwrite transaction putting `puts` (store, value), both requests at once. */
-async function timedTransaction(db: IDBDatabase, puts: [string, unknown][]): Promise<number> {
-  const t0 = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const tx = db.transaction(
-      puts.map(([store]) => store),
-      'readwrite',
-    );
-    for (const [store, value] of puts) tx.objectStore(store).put(value);
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-  });
-  return performance.now() - t0;
-}
-
-/**
- * B1's limit: one record per raw IndexedDB readwrite transaction (no Dexie), in a store with
- * attendance's indexes that already holds the pulled rows. Returns each transaction's time.
- */
-export async function rawSingleWrites(dbName: string, count: number): Promise<number[]> {
-  const db = await openRaw(dbName);
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    times.push(await timedTransaction(db, [['attendance', { ...attendance(tap(i)), id: 900_000_000 + i }]]));
-  }
-  db.close();
-  return times;
-}
-
-/** The i-th tap of B1's floors: the record under a new temp id and its pending outbox entry. */
-function tapWrite(i: number): { record: Record<string, unknown>; entry: unknown } {
-  const now = Date.now();
-  const tempId = generateTempId(now);
-  const payload = tap(i);
-  return {
-    record: { ...attendance(payload), id: tempId },
-    entry: outboxEntry('attendance', tempId, payload, [], now),
-  };
-}
-
-/**
- * B1's design floor: what `store.create` must do at least, in one raw IndexedDB readwrite
- * transaction (no Dexie): the record under a new temp id in the store with attendance's
- * indexes (holding the pulled rows) and its pending entry, shaped like ours, in the store with
- * the outbox's indexes. Returns each transaction's time.
- */
-export async function rawEntityOutboxWrites(dbName: string, count: number): Promise<number[]> {
-  const db = await openRaw(dbName);
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const { record, entry } = tapWrite(i);
-    times.push(
-      await timedTransaction(db, [
-        ['attendance', record],
-        ['_outbox', entry],
-      ]),
-    );
-  }
-  db.close();
-  return times;
-}
-
-/**
- * The same two-store write through Dexie with no engine around it (the library the design names
- * for the offline store): one `rw` transaction putting the record and adding its outbox entry.
- * Ours minus this is the engine's own cost per action.
- */
-export async function dexieEntityOutboxWrites(dbName: string, count: number): Promise<number[]> {
-  // Opened without a schema: Dexie reads the stores and indexes of the existing database.
-  const db = new Dexie(dbName);
-  await db.open();
-  const records = db.table('attendance');
-  const outbox = db.table('_outbox');
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const { record, entry } = tapWrite(i);
-    const t0 = performance.now();
-    await db.transaction('rw', records, outbox, () => Promise.all([records.put(record), outbox.put(entry)]));
-    times.push(performance.now() - t0);
-  }
-  db.close();
-  return times;
 }
 
 /** One HTTP round trip from the page: B4's limit. */

@@ -168,10 +168,11 @@ export async function runCamp(ctx: BenchContext): Promise<CampFigures> {
   const b1RawTx: number[][] = [];
   const b1DexieTx: number[][] = [];
   for (let run = 0; run < (selected(config, 'B1') ? config.runs : 0); run++) {
-    b1Ours.push(await page.call('oursLocalWrites', config.localWrites, participants));
-    b1Raw.push(await page.call('rawSingleWrites', 'bench-raw-pull', config.localWrites));
-    b1RawTx.push(await page.call('rawEntityOutboxWrites', 'bench-raw-pull', config.localWrites));
-    b1DexieTx.push(await page.call('dexieEntityOutboxWrites', 'bench-raw-pull', config.localWrites));
+    const times = await page.call('localWrites', config.localWrites, participants, 'bench-raw-pull');
+    b1Ours.push(times.ours);
+    b1Raw.push(times.raw);
+    b1RawTx.push(times.rawTx);
+    b1DexieTx.push(times.dexieTx);
   }
   await page.call('oursClose');
   await page.close();
