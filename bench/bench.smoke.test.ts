@@ -35,6 +35,7 @@ describe('npm run bench, smoke run', () => {
       push.oursMs.median,
       push.limitMs.median,
       push.floorMs.median,
+      push.oursWaitMs.median,
       push.peerMs.median,
       load.concurrentChangesPerSec.median,
       load.singleChangesPerSec.median,

@@ -152,7 +152,9 @@ export async function oursOfflineWork(session: Session, ops: OfflineCreate[]): P
 }
 
 /** B2: the offline work drained to the server by `sync()`, until nothing is left to send. */
-export async function oursDrain(): Promise<OursRun & { left: number; syncCalls: number }> {
+export async function oursDrain(): Promise<
+  OursRun & { left: number; syncCalls: number; requestMs: RequestCounts }
+> {
   const s = current();
   counter.reset();
   const stop = startMonitor();
@@ -173,6 +175,7 @@ export async function oursDrain(): Promise<OursRun & { left: number; syncCalls: 
     ms,
     rows: synced,
     requests: { ...counter.counts },
+    requestMs: { ...counter.ms },
     report,
     monitor,
     left: await unsent(),
