@@ -15,6 +15,7 @@ export { type EventSourceFactory, type EventSourceLike, globalEventSource } from
 export { openOfflineStore } from './open-offline-store';
 export { API_CACHE_PREFIX, CACHE_EXPIRES_HEADER, purgeExpiredApiCache } from './quota';
 export { createSyncLock, globalLocks, type LockManagerLike, type SyncLockProvider } from './sync-lock';
+export { PUSH_PHASES } from './timeline';
 export { apiUrl, HttpTransport, type Transport } from './transport';
 export type {
   ConflictChoice,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSyncServer } from '../test/fake-sync-server';
 import { openTestStore } from '../test/helpers';
+import { PUSH_PHASES } from './timeline';
 import type { OfflineStore } from './types';
 
 let store: OfflineStore;
@@ -331,5 +332,29 @@ describe('push, a request failing while the previous answer settles', () => {
     expect(server.all('participants')[0]?.group_id).toBe(serverGroup?.id);
     expect((await store.get('participants', kid.id))?.group_id).toBe(serverGroup?.id);
     expect(await store.outbox.list()).toEqual([]);
+  });
+
+  it('shows its phases in the performance timeline: batches marked, answers settled, waits for the server', async () => {
+    const server = new FakeSyncServer();
+    store = await openTestStore(server.transport(), { pushBatchSize: 2 });
+    for (let i = 0; i < 5; i++) await store.create('groups', { name: `patrol ${i}` });
+    const seen: Record<string, number> = {};
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) seen[entry.name] = (seen[entry.name] ?? 0) + 1;
+    });
+    observer.observe({ entryTypes: ['measure'] });
+    expect(await store.sync()).toMatchObject({ pushed: 5, error: null });
+    await new Promise((resolve) => setTimeout(resolve, 10)); // observers are told in a task
+    observer.disconnect();
+    expect(server.pushes).toHaveLength(3);
+    // Three requests: three batches marked, three waits and three answers settled (the last
+    // mark finds nothing left to send).
+    expect(seen[PUSH_PHASES.answer]).toBe(3);
+    expect(seen[PUSH_PHASES.settle]).toBe(3);
+    expect(seen[PUSH_PHASES.mark]).toBeGreaterThanOrEqual(3);
+    // The next push starts by dropping them: a long-lived app does not pile them up.
+    expect(performance.getEntriesByName(PUSH_PHASES.settle, 'measure')).toHaveLength(3);
+    await store.sync();
+    expect(performance.getEntriesByName(PUSH_PHASES.settle, 'measure')).toEqual([]);
   });
 });

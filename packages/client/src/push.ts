@@ -14,6 +14,7 @@ import { PushQueue } from './dependencies';
 import { OfflineStoreError } from './errors';
 import { type Rekey, rekeyMany } from './id-remap';
 import { rebase, UNSYNCED_STATUSES } from './rebase';
+import { clearPushMeasures, measured, PUSH_PHASES } from './timeline';
 import { isRetryable, type Transport, toStoreError } from './transport';
 import { putInChunks, UnsyncedIndex } from './unsynced-index';
 
@@ -67,6 +68,7 @@ export async function pushAll(
   outcome: PushOutcome = { pushed: 0, conflicts: 0, failed: 0 },
 ): Promise<PushOutcome> {
   let limit = Math.min(ctx.batchSize, PUSH_LIMITS.maxChanges);
+  clearPushMeasures();
   const queue = await loadQueue(ctx);
   await resolveMappedDependencies(ctx, queue);
   /** An answer received, not yet settling. */
@@ -74,8 +76,9 @@ export async function pushAll(
   /** The previous answer, settling while the next request is on the wire. */
   let settling: Promise<PushOutcome> | null = null;
   const settle = (answer: Answered) => {
-    const applying = ctx.withQuota(() =>
-      applyResults(ctx, queue, answer.sent, answer.results, answer.clockOffsetMs),
+    const applying = measured(
+      PUSH_PHASES.settle,
+      ctx.withQuota(() => applyResults(ctx, queue, answer.sent, answer.results, answer.clockOffsetMs)),
     );
     // Awaited later (`settled`): a failure meanwhile is not an unhandled rejection.
     applying.catch(() => undefined);
@@ -109,8 +112,11 @@ export async function pushAll(
       // records it created are known to the server, which maps their temp ids in the children
       // sent now.
       const created: Set<string> | undefined = answered ? createdBy(answered) : undefined;
-      const marking: Promise<ClientOutboxEntry[] | null> = ctx.withQuota(() =>
-        nextBatch(ctx, queue, { now, limit, ignoreBackoff: options.ignoreBackoff, created }),
+      const marking: Promise<ClientOutboxEntry[] | null> = measured(
+        PUSH_PHASES.mark,
+        ctx.withQuota(() =>
+          nextBatch(ctx, queue, { now, limit, ignoreBackoff: options.ignoreBackoff, created }),
+        ),
       );
       if (answered) settling = settle(answered);
       answered = null;
@@ -133,7 +139,7 @@ export async function pushAll(
       const skippedOnly = await settled();
       let answer: Awaited<ReturnType<Transport['push']>>;
       try {
-        answer = await request;
+        answer = await measured(PUSH_PHASES.answer, request);
       } catch (thrown) {
         const error = toStoreError(thrown);
         if (error.code === 'payload_too_large' && sending.length > 1) {
