@@ -1,4 +1,4 @@
-import { type OfflineStore, openOfflineStore, type SyncReport } from '@wampums/client';
+import { type OfflineStore, openOfflineStore, PUSH_PHASES, type SyncReport } from '@wampums/client';
 import type { EntityType } from '@wampums/schema';
 import { Dexie } from 'dexie';
 import { type OfflineCreate, resolveRefs } from '../datasets/offline-work';
@@ -153,10 +153,29 @@ export async function oursOfflineWork(session: Session, ops: OfflineCreate[]): P
 
 /** B2: the offline work drained to the server by `sync()`, until nothing is left to send. */
 export async function oursDrain(): Promise<
-  OursRun & { left: number; syncCalls: number; requestMs: RequestCounts }
+  OursRun & {
+    left: number;
+    syncCalls: number;
+    requestMs: RequestCounts;
+    phases: { markMs: number; settleMs: number; answerWaitMs: number };
+  }
 > {
   const s = current();
   counter.reset();
+  // The engine's push phases, from its User Timing measures.
+  const phases = { markMs: 0, settleMs: 0, answerWaitMs: 0 };
+  const field = {
+    [PUSH_PHASES.mark]: 'markMs',
+    [PUSH_PHASES.settle]: 'settleMs',
+    [PUSH_PHASES.answer]: 'answerWaitMs',
+  } as Record<string, keyof typeof phases>;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const name = field[entry.name];
+      if (name) phases[name] += entry.duration;
+    }
+  });
+  observer.observe({ type: 'measure' });
   const stop = startMonitor();
   const t0 = performance.now();
   let report = await s.sync();
@@ -168,6 +187,8 @@ export async function oursDrain(): Promise<
   }
   const ms = performance.now() - t0;
   const monitor = stop();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // an observer is told in a task
+  observer.disconnect();
   const failure = syncFailed(report);
   if (failure) throw new Error(`drain: ${failure}`);
   const synced = await s.db._outbox.where('status').equals('synced').count();
@@ -176,6 +197,7 @@ export async function oursDrain(): Promise<
     rows: synced,
     requests: { ...counter.counts },
     requestMs: { ...counter.ms },
+    phases,
     report,
     monitor,
     left: await unsent(),

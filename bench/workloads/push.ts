@@ -30,8 +30,12 @@ export interface PushFigures {
   floorInProgressMs: Spread;
   floorSettleMs: Spread;
   floorChildrenMs: Spread;
-  /** Time our drain waited for push and pull answers (requests in flight). */
-  oursWaitMs: Spread;
+  /** Time our drain's push and pull requests were in flight (until their answer's headers). */
+  oursInFlightMs: Spread;
+  /** Our engine's push phases, summed (its `PUSH_PHASES` measures). */
+  oursMarkMs: Spread;
+  oursSettleMs: Spread;
+  oursAnswerWaitMs: Spread;
   peerMs: Spread;
   peerRequests: Spread;
   peerLongTaskMaxMs: Spread;
@@ -88,7 +92,10 @@ function notRun(changes: number, maxRequests: number): PushFigures {
     floorInProgressMs: NOT_RUN,
     floorSettleMs: NOT_RUN,
     floorChildrenMs: NOT_RUN,
-    oursWaitMs: NOT_RUN,
+    oursInFlightMs: NOT_RUN,
+    oursMarkMs: NOT_RUN,
+    oursSettleMs: NOT_RUN,
+    oursAnswerWaitMs: NOT_RUN,
     peerMs: NOT_RUN,
     peerRequests: NOT_RUN,
     peerLongTaskMaxMs: NOT_RUN,
@@ -111,7 +118,8 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
     longTask: number;
     idb: number | null;
     pg: number | null;
-    wait: number;
+    inFlight: number;
+    phases: { markMs: number; settleMs: number; answerWaitMs: number };
     floor: { storeMs: number; inProgressMs: number; settleMs: number; childrenMs: number } | null;
     peer: number | null;
     peerRequests: number | null;
@@ -203,7 +211,8 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
       requests: Object.values(drained.requests).reduce((a, b) => a + b, 0),
       pushRequests,
       longTask: drained.monitor.longTaskMaxMs,
-      wait: Object.values(drained.requestMs).reduce((a, b) => a + b, 0),
+      inFlight: Object.values(drained.requestMs).reduce((a, b) => a + b, 0),
+      phases: drained.phases,
       idb,
       pg,
       floor,
@@ -235,7 +244,10 @@ export async function runPush(ctx: BenchContext): Promise<PushFigures> {
     floorInProgressMs: measured((r) => r.floor?.inProgressMs ?? null),
     floorSettleMs: measured((r) => r.floor?.settleMs ?? null),
     floorChildrenMs: measured((r) => r.floor?.childrenMs ?? null),
-    oursWaitMs: spreadIfRun(runs.map((r) => r.wait)),
+    oursInFlightMs: spreadIfRun(runs.map((r) => r.inFlight)),
+    oursMarkMs: spreadIfRun(runs.map((r) => r.phases.markMs)),
+    oursSettleMs: spreadIfRun(runs.map((r) => r.phases.settleMs)),
+    oursAnswerWaitMs: spreadIfRun(runs.map((r) => r.phases.answerWaitMs)),
     peerMs: measured((r) => r.peer),
     peerRequests: measured((r) => r.peerRequests),
     peerLongTaskMaxMs: measured((r) => r.peerLongTask),
