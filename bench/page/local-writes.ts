@@ -1,7 +1,7 @@
+import { newOutboxEntry } from '@wampums/client';
 import { generateTempId } from '@wampums/schema';
 import { Dexie } from 'dexie';
 import { oursTap } from './ours';
-import { outboxEntry } from './raw-limits';
 
 /** B1's writers: ours, its limit and the two design floors. */
 export type LocalWriter = 'ours' | 'raw' | 'rawTx' | 'dexieTx';
@@ -122,6 +122,6 @@ function tapWrite(i: number): { record: Record<string, unknown>; entry: unknown 
   const payload = tapFields(i);
   return {
     record: { ...attendance(payload), id: tempId },
-    entry: outboxEntry('attendance', tempId, payload, [], now),
+    entry: newOutboxEntry('attendance', tempId, { operation: 'create', payload, timestamp: now }),
   };
 }

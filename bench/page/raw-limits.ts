@@ -1,3 +1,4 @@
+import { type ClientOutboxEntry, newOutboxEntry } from '@wampums/client';
 import { dexieStores, ENTITY_TYPES, type EntityType } from '@wampums/schema';
 import { Dexie } from 'dexie';
 import { pushTo } from '../datasets/group-by';
@@ -35,39 +36,6 @@ function groupByType<T>(records: readonly T[], type: (record: T) => EntityType):
   const map = new Map<EntityType, T[]>();
   for (const record of records) pushTo(map, type(record), record);
   return map;
-}
-
-/** A dependency of an outbox entry: the temp id of a record it points at. */
-export interface TempDependency {
-  entityType: EntityType;
-  tempId: string;
-}
-
-/** A pending outbox entry of a create, in the shape our engine stores (the client's `newEntry`). */
-export function outboxEntry(
-  type: EntityType,
-  tempId: string,
-  payload: Record<string, unknown>,
-  dependencies: TempDependency[],
-  timestamp: number,
-): { correlationId: string } & Record<string, unknown> {
-  return {
-    correlationId: crypto.randomUUID(),
-    entityType: type,
-    entityId: tempId,
-    tempId,
-    operation: 'create',
-    timestamp,
-    payload,
-    dependencies,
-    status: 'pending',
-    retryCount: 0,
-    lastError: null,
-    serverResponse: null,
-    baseUpdatedAt: null,
-    baseEntity: null,
-    sentAt: null,
-  };
 }
 
 interface PullPage {
@@ -149,18 +117,9 @@ export interface FloorRecord {
   tempId: string;
   /** The fields as created offline (foreign keys to records of the same work are temp ids). */
   payload: Record<string, unknown>;
-  dependencies: TempDependency[];
   /** The record as the server stored it, `id` its server id. */
   server: Record<string, unknown>;
 }
-
-/** An outbox entry of the floor, with the fields its children's phase rewrites. */
-type FloorEntry = Record<string, unknown> & {
-  correlationId: string;
-  entityId: string;
-  payload: Record<string, unknown>;
-  dependencies: TempDependency[];
-};
 
 /** B2's design floor, by phase (ms, summed over the batches); `rows`: the entries `synced` at the end. */
 export interface FloorRun extends LimitRun {
@@ -195,15 +154,16 @@ export async function rawOutboxFloor(
 ): Promise<FloorRun> {
   const db = await freshEntityDb(dbName);
   const now = Date.now();
-  const entries: FloorEntry[] = records.map((r, i) => ({
-    ...(outboxEntry(r.type, r.tempId, r.payload, r.dependencies, now) as FloorEntry),
+  // Our engine's own entries: the same shape, correlation ids and dependencies.
+  const entries: ClientOutboxEntry[] = records.map((r, i) => ({
+    ...newOutboxEntry(r.type, r.tempId, { operation: 'create', payload: r.payload, timestamp: now }),
     localId: i + 1,
   }));
   const outbox = db.table('_outbox');
   // Who points at whom, known before timing: record numbers by the temp id they point at.
   const childrenOf = new Map<string, number[]>();
-  records.forEach((r, j) => {
-    for (const d of r.dependencies) pushTo(childrenOf, d.tempId, j);
+  entries.forEach((e, j) => {
+    for (const d of e.dependencies) pushTo(childrenOf, d.tempId, j);
   });
   const serverIdOf = new Map<unknown, unknown>();
   const stop = startMonitor();
@@ -268,9 +228,9 @@ export async function rawOutboxFloor(
     );
     if (waiting.size > 0) {
       const children = [...waiting].map((j) => {
-        const entry = entries[j] as FloorEntry;
+        const entry = entries[j] as ClientOutboxEntry;
         const payload = Object.fromEntries(
-          Object.entries(entry.payload).map(([k, v]) => [k, serverIdOf.get(v) ?? v]),
+          Object.entries(entry.payload ?? {}).map(([k, v]) => [k, serverIdOf.get(v) ?? v]),
         );
         const dependencies = entry.dependencies.filter((d) => !serverIdOf.has(d.tempId));
         const rewritten = { ...entry, payload, dependencies };

@@ -3,7 +3,7 @@ import { selected } from '../config';
 import { type OfflineCreate, offlineWork, resolveRefs } from '../datasets/offline-work';
 import { openBenchPage, openPeerPage } from '../lib/bench-page';
 import type { Spread } from '../lib/stats';
-import type { FloorRecord, TempDependency } from '../page/raw-limits';
+import type { FloorRecord } from '../page/raw-limits';
 import { type BenchContext, check, NOT_RUN, spreadIfRun } from './context';
 
 /** B2 and its half of B7: a week of offline work drained to the server. */
@@ -50,22 +50,16 @@ function expectedRows(types: EntityType[]): Record<EntityType, number> {
 }
 
 /**
- * The offline work as our engine holds it (temp ids, foreign keys to temp ids, dependencies)
+ * The offline work as our engine holds it (temp ids, foreign keys to temp ids)
  * and as the server answers it (`serverIds`: the limit's ids), for B2's design floor.
  */
 function floorRecords(ops: OfflineCreate[], serverIds: Map<string, number>): FloorRecord[] {
   const tempIds = new Map(ops.map((op) => [op.key, generateTempId()]));
-  const types = new Map(ops.map((op) => [op.key, op.type]));
   return ops.map((op) => {
-    const dependencies: TempDependency[] = [];
-    const payload = resolveRefs(op.fields, (key) => {
-      const tempId = tempIds.get(key) as string;
-      dependencies.push({ entityType: types.get(key) as EntityType, tempId });
-      return tempId;
-    });
+    const payload = resolveRefs(op.fields, (key) => tempIds.get(key));
     const serverId = serverIds.get(op.key) as number;
     const server = { ...resolveRefs(op.fields, (key) => serverIds.get(key)), id: serverId };
-    return { type: op.type, tempId: tempIds.get(op.key) as string, payload, dependencies, server };
+    return { type: op.type, tempId: tempIds.get(op.key) as string, payload, server };
   });
 }
 

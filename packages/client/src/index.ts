@@ -14,6 +14,7 @@ export { type ClientErrorCode, isQuotaError, OfflineStoreError } from './errors'
 export { type EventSourceFactory, type EventSourceLike, globalEventSource } from './live-events';
 export { openOfflineStore } from './open-offline-store';
 export { API_CACHE_PREFIX, CACHE_EXPIRES_HEADER, purgeExpiredApiCache } from './quota';
+export { newEntry as newOutboxEntry } from './repository';
 export { createSyncLock, globalLocks, type LockManagerLike, type SyncLockProvider } from './sync-lock';
 export { PUSH_PHASES } from './timeline';
 export { apiUrl, HttpTransport, type Transport } from './transport';
