@@ -10,6 +10,8 @@ export * from './errors';
 export * from './field-spec';
 export * from './field-types';
 export * from './graph';
+export * from './medication';
 export * from './protocol';
 export * from './sync-records';
 export * from './temp-id';
+export * from './time-zone';
