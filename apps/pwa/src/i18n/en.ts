@@ -37,6 +37,7 @@ export const en: Record<MessageKey, string> = {
   'status.pulling': 'Receiving: {count} items',
   'status.sessionExpired': 'Session expired: sign in again to sync.',
   'status.quota': 'Storage is full: free some space. Your unsent changes are kept.',
+  'status.doubleDoses': 'Possible double dose to check',
   'status.conflicts': '{count} conflict(s) to settle',
   'status.failed': '{count} change(s) refused: see why',
 

@@ -39,6 +39,7 @@ export const fr = {
   'status.pulling': 'Réception : {count} éléments',
   'status.sessionExpired': 'Session expirée : reconnectez-vous pour synchroniser.',
   'status.quota': 'Stockage plein : libérez de l’espace. Vos changements non envoyés sont gardés.',
+  'status.doubleDoses': 'Double dose possible à vérifier',
   'status.conflicts': '{count} conflit(s) à régler',
   'status.failed': '{count} changement(s) refusé(s) : voir pourquoi',
 
