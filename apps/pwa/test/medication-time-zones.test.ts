@@ -182,3 +182,43 @@ describe('two leaders offline give the same dose', () => {
     await Promise.all([ctxA.close(), ctxB.close()]);
   });
 });
+
+describe('a dose recorded offline for a medication deleted meanwhile', () => {
+  it('is kept on the phone for a person: listed, and refused with its reason, never dropped', async () => {
+    const { requirement, evening } = await childWithMedication('Orphelin');
+    const context = await phone(UNIT_ZONE);
+    const page = await signIn(context, server.url, 'leader@pack-a.test');
+    await go(page, 'medication');
+    await context.setOffline(true);
+    const row = slotRow(page, evening, 'Orphelin');
+    await row.locator('input[name=witness_name]').fill('Témoin O');
+    await row.locator('[data-testid=dose-given]').tap();
+    await row.locator('[data-testid=dose-status]', { hasText: 'Donné' }).waitFor();
+    // Meanwhile another leader deletes the medication on the server.
+    const admin = await fetch(`${server.apiUrl}/medication_requirements/${String(requirement.id)}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${await tokenOf('admin@pack-a.test')}` },
+    });
+    expect(admin.status).toBe(200);
+
+    await context.setOffline(false);
+    await page.click('[data-testid=sync-now]');
+    // Refused, with its reason, and still there: in the outbox and on the care screen.
+    await page.locator('.status .alert-error', { hasText: 'refusé' }).waitFor({ timeout: 30_000 });
+    const other = page.locator('[data-testid=other-dose]', { hasText: 'Orphelin Fuseau' });
+    await other.waitFor();
+    expect(await other.textContent()).toContain('Témoin O');
+    await screenshot(page, 'dose-of-deleted-medication');
+    expect(await dosesOf(requirement.id, evening)).toHaveLength(0);
+    await context.close();
+  });
+});
+
+async function tokenOf(email: string): Promise<string> {
+  const response = await fetch(`${server.apiUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'offline-first' }),
+  });
+  return ((await response.json()) as { data: { token: string } }).data.token;
+}
