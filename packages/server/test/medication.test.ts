@@ -212,4 +212,33 @@ describe.each(BACKENDS)('medication at camp on %s', (backend) => {
     expect(rows[0]).toMatchObject({ status: 'given', administered_by: leaderId });
     expect(doseHistoryOf(rows[0])).toEqual([expect.objectContaining(report)]);
   });
+  it('reports two leaders giving a planned slot from the same version', async () => {
+    const planned = (
+      await leader.post('/medication_distributions', dose({ status: 'scheduled', administered_at: null }))
+    ).body.data;
+    const give = (at: string) =>
+      change('medication_distributions', 'update', {
+        entityId: planned.id,
+        baseUpdatedAt: planned.updated_at,
+        payload: { status: 'given', administered_at: at },
+      });
+    expect(
+      (await leader.push([give('2026-07-14T11:31:00.000Z')], 'phone-a')).body.data.results[0].status,
+    ).toBe('applied');
+    const second = (await admin.push([give('2026-07-14T11:45:00.000Z')], 'phone-b')).body.data.results[0];
+    expect(second.status).toBe('conflict');
+    const now = (await leader.get(`/medication_distributions/${planned.id}`)).body.data;
+    expect(now).toMatchObject({ status: 'given', administered_by: leaderId });
+    expect(doseHistoryOf(now)).toEqual([
+      expect.objectContaining({
+        kind: 'double_dose',
+        first: expect.objectContaining({ administered_by: leaderId }),
+        second: expect.objectContaining({
+          administered_by: adminId,
+          administered_at: '2026-07-14T11:45:00.000Z',
+        }),
+      }),
+    ]);
+    expect(second.serverEntity).toEqual(now);
+  });
 });

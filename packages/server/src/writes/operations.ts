@@ -238,8 +238,21 @@ async function updateTarget(
   const current = await selectRow(tx, type, org, id, 'update');
   if (!current) return { status: 'conflict', code: 'gone', serverEntity: null };
   if (type === 'badge_progress') assertMayDecideBadge(actor, current, patch);
-  if (isStale(current, req.baseUpdatedAt))
+  if (isStale(current, req.baseUpdatedAt)) {
+    if (type === 'medication_distributions' && isDoubleDose(current, patch)) {
+      // Given over a version that was not yet given (a planned slot two leaders gave offline):
+      // reported like a second create of the slot.
+      const second: Row = { ...current, ...patch, administered_by: actor.userId };
+      const key = req.correlationId ?? `${String(actor.userId)}@${String(second.administered_at)}`;
+      return {
+        status: 'conflict',
+        code: 'conflict',
+        serverEntity: current,
+        afterRollback: (t) => reportDoubleDose(t, org, current, second, key),
+      };
+    }
     return { status: 'conflict', code: 'conflict', serverEntity: current };
+  }
   if (type === 'badge_progress' && losesApproval(current, patch, req.baseUpdatedAt)) {
     return { status: 'conflict', code: 'conflict', serverEntity: current };
   }
