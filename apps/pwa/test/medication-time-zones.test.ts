@@ -112,7 +112,11 @@ describe.each(['America/Toronto', 'Europe/Paris'])('the care screen on a phone i
     const eveningRow = slotRow(page, evening, firstName);
     expect(await eveningRow.locator('.dose-time').textContent()).toBe('19:00');
     await eveningRow.locator('input[name=witness_name]').fill('Léo');
+    // The screen has been open a while: the dose is recorded at the tap, not at the opening.
+    await page.waitForTimeout(1500);
+    const beforeTap = Date.now();
     await eveningRow.locator('[data-testid=dose-given]').tap();
+    const afterTap = Date.now();
     await eveningRow.locator('[data-testid=dose-status]', { hasText: 'Donné' }).waitFor();
     expect(await eveningRow.locator('[data-testid=dose-given]').count()).toBe(0);
     await screenshot(page, `care-${zone.replace('/', '-')}`);
@@ -125,6 +129,9 @@ describe.each(['America/Toronto', 'Europe/Paris'])('the care screen on a phone i
     const evenings = await dosesOf(requirement.id, evening);
     expect(evenings).toHaveLength(1);
     expect(evenings[0]).toMatchObject({ status: 'given', witness_name: 'Léo' });
+    const givenAt = Date.parse(String(evenings[0]?.administered_at));
+    expect(givenAt).toBeGreaterThanOrEqual(beforeTap);
+    expect(givenAt).toBeLessThanOrEqual(afterTap);
     expect(await dosesOf(requirement.id, morning)).toHaveLength(1);
     await context.close();
   });
