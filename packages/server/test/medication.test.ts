@@ -170,6 +170,18 @@ describe.each(BACKENDS)('medication at camp on %s', (backend) => {
     expect((await leader.get(`/medication_distributions/${given.id}`)).body.data.participant_id).toBe(
       samuel.id,
     );
+    // Nor can the requirement itself pass to another child under its recorded doses.
+    const current = (await leader.get(`/medication_requirements/${requirement.id}`)).body.data;
+    const reassigned = await leader.patch(`/medication_requirements/${requirement.id}`, {
+      participant_id: other.id,
+      updated_at: current.updated_at,
+    });
+    expect(reassigned.status).toBe(400);
+    expect(reassigned.body.error).toMatchObject({
+      code: 'validation_failed',
+      details: { field: 'participant_id' },
+    });
+    expect((await leader.get(`/medication_requirements/${requirement.id}`)).body.data).toEqual(current);
   });
 
   it('keeps one given dose per slot and reports a second one with both leaders and times', async () => {

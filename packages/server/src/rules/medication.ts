@@ -125,3 +125,26 @@ export async function reportDoubleDose(
     second: doseRecordOf(values),
   });
 }
+
+/**
+ * Refuses giving a requirement to another child once doses are recorded under it: they were
+ * given to its participant (the composite foreign key of migration 004 refuses it too, without
+ * naming the field).
+ */
+export async function assertRequirementKeepsChild(
+  tx: Queryable,
+  organizationId: number,
+  current: Row,
+  patch: Row,
+): Promise<void> {
+  if (patch.participant_id === undefined || patch.participant_id === current.participant_id) return;
+  const doses = await tx.query(
+    'SELECT 1 FROM medication_distributions WHERE organization_id = $1 AND medication_requirement_id = $2 LIMIT 1',
+    [organizationId, current.id],
+  );
+  if (doses.length > 0) {
+    throw new WampumsError('validation_failed', 'This medication has doses recorded for its participant', {
+      field: 'participant_id',
+    });
+  }
+}

@@ -18,6 +18,7 @@ import {
   appendDoseHistory,
   assertDoseIdentityKept,
   assertDoseParticipant,
+  assertRequirementKeepsChild,
   correctionOf,
   isDoubleDose,
   reportDoubleDose,
@@ -265,6 +266,7 @@ async function updateTarget(
   if (dose && (patch.medication_requirement_id !== undefined || patch.participant_id !== undefined)) {
     await assertDoseParticipant(tx, org, { ...current, ...patch });
   }
+  if (type === 'medication_requirements') await assertRequirementKeepsChild(tx, org, current, patch);
   if (type === 'carpool_assignments') {
     const offerId = (patch.carpool_offer_id ?? current.carpool_offer_id) as number;
     const direction = (patch.trip_direction ?? current.trip_direction) as TripDirection;
