@@ -1,4 +1,4 @@
-import { dayInZone, doseHistoryOf, instantInZone } from '@wampums/schema';
+import { dayInZone, doseHistoryOf, instantInZone, timeInZone } from '@wampums/schema';
 import { startTestServer } from '@wampums/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,7 +72,7 @@ function slotRow(page: Page, slot: string, child: string) {
 }
 
 describe.each(['America/Toronto', 'Europe/Paris'])('the care screen on a phone in %s', (zone) => {
-  it('shows a dose given on the server as given, never records a second one, and lists a dose outside any slot', async () => {
+  it('shows a dose given on the server as given, never records a second one, lists a dose outside any slot and an as-needed one with its last dose', async () => {
     const firstName = zone === UNIT_ZONE ? 'Samuel' : 'Samia';
     const { child, requirement, morning, evening, afternoon } = await childWithMedication(firstName);
     // The server already holds this morning's dose, given at 07:34, and a dose at 14:10.
@@ -90,6 +90,12 @@ describe.each(['America/Toronto', 'Europe/Paris'])('the care screen on a phone i
       scheduled_for: afternoon,
       status: 'given',
       administered_at: afternoon,
+    });
+
+    await api.create('medication_requirements', {
+      participant_id: child.id,
+      medication_name: `Ventolin ${firstName}`,
+      frequency_times: [],
     });
 
     const context = await phone(zone);
@@ -133,6 +139,17 @@ describe.each(['America/Toronto', 'Europe/Paris'])('the care screen on a phone i
     expect(givenAt).toBeGreaterThanOrEqual(beforeTap);
     expect(givenAt).toBeLessThanOrEqual(afterTap);
     expect(await dosesOf(requirement.id, morning)).toHaveLength(1);
+
+    // An as-needed medication: given at any time, then shown with its last dose on the unit's clock.
+    const asNeeded = page.locator('[data-testid=as-needed-row]', { hasText: `Ventolin ${firstName}` });
+    expect(await asNeeded.locator('[data-testid=last-given]').textContent()).toBe('Pas encore donné.');
+    await asNeeded.locator('[data-testid=dose-given]').tap();
+    const tapped = Date.now();
+    await asNeeded.locator('[data-testid=last-given]', { hasText: 'Dernière dose' }).waitFor();
+    const shown = (await asNeeded.locator('[data-testid=last-given]').textContent()) ?? '';
+    const expected = `${dayInZone(tapped, UNIT_ZONE)} ${timeInZone(tapped, UNIT_ZONE)}`;
+    const justBefore = `${dayInZone(tapped - 60_000, UNIT_ZONE)} ${timeInZone(tapped - 60_000, UNIT_ZONE)}`;
+    expect([`Dernière dose : ${expected}`, `Dernière dose : ${justBefore}`]).toContain(shown);
     await context.close();
   });
 });
