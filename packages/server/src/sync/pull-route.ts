@@ -1,24 +1,33 @@
-import { pullQuerySchema } from '@wampums/schema';
+import { type PullResponse, pullQuerySchema } from '@wampums/schema';
 import type { FastifyInstance } from 'fastify';
-import { authenticate } from '../auth/guard';
-import type { AppContext } from '../context';
+import type { Actor } from '../auth/tokens';
+import type { SyncContext } from '../context';
 import { parseOrThrow } from '../errors';
+import type { SyncAuth } from './auth-adapter';
 import { pullPage } from './pull';
 
 /** `GET /sync/pull?cursor=&limit=&clientId=`. */
-export function pullRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/sync/pull', async (request) => {
-    const actor = await authenticate(request, ctx.tokens);
-    const query = parseOrThrow(pullQuerySchema, request.query, 'query');
-    const page = await pullPage(
-      ctx.db,
-      ctx.cursors,
-      actor.organizationId,
-      query.cursor,
-      query.limit,
-      Date.now(),
-      query.clientId ?? null,
-    );
-    return { data: { ...page, serverTime: new Date().toISOString() } };
-  });
+export function pullRoutes(app: FastifyInstance, ctx: SyncContext, auth: SyncAuth): void {
+  app.get('/sync/pull', async (request) =>
+    pullChanges(ctx, await auth.authenticate(request, { live: false }), request.query),
+  );
+}
+
+/** The pull of `actor`, whatever server parsed `queryParams` (framework-neutral: docs/adopting.md). */
+export async function pullChanges(
+  ctx: SyncContext,
+  actor: Actor,
+  queryParams: unknown,
+): Promise<PullResponse> {
+  const query = parseOrThrow(pullQuerySchema, queryParams, 'query');
+  const page = await pullPage(
+    ctx.db,
+    ctx.cursors,
+    actor.organizationId,
+    query.cursor,
+    query.limit,
+    Date.now(),
+    query.clientId ?? null,
+  );
+  return { data: { ...page, serverTime: new Date().toISOString() } };
 }
