@@ -3,10 +3,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase } from '@wampums/server/testing';
 import pg from 'pg';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS } from '../../packages/client/test/browser/harness';
+import { launchChromium } from '../../apps/pwa/test/helpers/browser';
 import { freePort } from '../support/free-port';
 import { installPackedExample, PACKAGES, REPO_ROOT } from './packed-project';
 
@@ -121,7 +121,7 @@ describe('the example app (plain JavaScript) with its server mounting the plugin
       });
       server?.once('exit', (code) => reject(new Error(`the example exited (${code}):\n${log.join('')}`)));
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
