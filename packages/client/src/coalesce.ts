@@ -1,4 +1,4 @@
-import type { OutboxEntry } from '@wampums/schema';
+import type { OutboxAuthor, OutboxEntry } from '@wampums/schema';
 import { deriveDependencies } from './dependencies';
 
 /** An outbox entry as this client stores it: the seed's fields plus when it was last sent. */
@@ -23,6 +23,8 @@ export interface LocalChange {
   operation: OutboxEntry['operation'];
   payload: Record<string, unknown> | null;
   timestamp: number;
+  /** Who makes it: the signed-in person (`null` or absent: nobody known). */
+  author?: OutboxAuthor | null;
 }
 
 export type CoalesceAction =
@@ -44,9 +46,11 @@ export function isMergeable(entry: ClientOutboxEntry): boolean {
  * entry. create+update → one create; create+delete → nothing; update+update → one patch;
  * update+delete → one delete. An entry that is in progress, was sent, or waits in a conflict is
  * never touched. Merging into a rejected entry makes it pending again: the edit is a new attempt.
+ * Another person's entry is never touched either: each entry is sent under its author's session.
  */
 export function coalesce(existing: ClientOutboxEntry | undefined, change: LocalChange): CoalesceAction {
   if (!existing || !isMergeable(existing) || existing.localId === undefined) return { kind: 'add' };
+  if ((existing.authorId ?? null) !== (change.author?.id ?? null)) return { kind: 'add' };
   const reset = {
     status: 'pending' as const,
     retryCount: 0,

@@ -1,4 +1,4 @@
-import { dexieStores, ENTITY_TYPES, type StoreName } from '@wampums/schema';
+import { dexieStores, ENTITY_TYPES, type StoreName, SYNC_META_KEYS } from '@wampums/schema';
 import type { Transaction } from 'dexie';
 
 /**
@@ -23,8 +23,16 @@ export function storesV1(): Record<StoreName, string> {
   };
 }
 
-/** Version 2: the seed's full index set (generated from the schema package). */
+/** Version 2: the seed's full index set, as released (the outbox without its author index). */
 export function storesV2(): Record<StoreName, string> {
+  return {
+    ...dexieStores(),
+    _outbox: '++localId, entityType, entityId, operation, timestamp, status, [status+timestamp]',
+  };
+}
+
+/** Version 3: outbox entries record their author, indexed (generated from the schema package). */
+export function storesV3(): Record<StoreName, string> {
   return dexieStores();
 }
 
@@ -58,5 +66,28 @@ export async function upgradeV1toV2(tx: Transaction): Promise<void> {
     });
 }
 
+/**
+ * 2 → 3: entries written before authors were recorded are attributed to the session kept in
+ * `_syncMeta` when the upgraded database first opens: the person last signed in on the device,
+ * who made them unless the device changed hands under an older version. With no session kept,
+ * they stay without an author and the next person to sync sends them (docs/architecture.md).
+ */
+export async function upgradeV2toV3(tx: Transaction): Promise<void> {
+  const session = (await tx.table('_syncMeta').get(SYNC_META_KEYS.session))?.value as
+    | { id?: unknown; organizationId?: unknown; name?: unknown }
+    | undefined;
+  if (typeof session?.id !== 'number' || typeof session.organizationId !== 'number') return;
+  const { id, organizationId, name } = session;
+  await tx
+    .table('_outbox')
+    .toCollection()
+    .modify((entry: Record<string, unknown>) => {
+      if (entry.authorId !== undefined) return;
+      entry.authorId = id;
+      entry.authorOrganizationId = organizationId;
+      if (typeof name === 'string') entry.authorName = name;
+    });
+}
+
 /** The version the current code writes. */
-export const CURRENT_SCHEMA_VERSION = 2;
+export const CURRENT_SCHEMA_VERSION = 3;

@@ -3,7 +3,7 @@ import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { fakeIdb } from '../test/helpers';
 import { WampumsOfflineDB } from './db';
-import { storesV1 } from './db-versions';
+import { storesV1, storesV2 } from './db-versions';
 
 describe('WampumsOfflineDB schema versions', () => {
   it('upgrades a version 1 database to version 2 keeping the records of every store', async () => {
@@ -32,7 +32,7 @@ describe('WampumsOfflineDB schema versions', () => {
 
     const db = new WampumsOfflineDB('upgrade-test', idb);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
     for (const type of ENTITY_TYPES) expect(await db.entity(type).get(1)).toMatchObject({ note: type });
     const [entry] = await db._outbox.toArray();
     expect(entry).toMatchObject({
@@ -54,6 +54,61 @@ describe('WampumsOfflineDB schema versions', () => {
     expect(names).toEqual(
       [...ENTITY_TYPES, '_outbox', '_idMap', '_syncMeta', '_conflicts'].sort() as StoreName[],
     );
+    db.close();
+  });
+
+  it('attributes the changes of a version 2 database to the session that opens it upgraded', async () => {
+    const idb = fakeIdb();
+    const old = new Dexie('upgrade-authors', idb);
+    old.version(2).stores(storesV2());
+    await old.open();
+    const entry = (n: number) => ({
+      correlationId: `c8a9b0a4-6f1e-4b7e-9d43-2f7c1a2b3c4${n}`,
+      entityType: 'groups',
+      entityId: n,
+      tempId: null,
+      operation: 'update',
+      timestamp: n,
+      payload: { name: 'x' },
+      dependencies: [],
+      status: 'pending',
+      retryCount: 0,
+      lastError: null,
+      serverResponse: null,
+    });
+    await old.table('_outbox').bulkAdd([entry(1), entry(2)]);
+    await old
+      .table('_syncMeta')
+      .put({ key: 'session', value: { id: 7, organizationId: 1, name: 'Mathieu' } });
+    old.close();
+
+    const db = new WampumsOfflineDB('upgrade-authors', idb);
+    await db.open();
+    expect(db.verno).toBe(3);
+    expect(await db._outbox.where('authorId').equals(7).count()).toBe(2);
+    expect((await db._outbox.toArray())[0]).toMatchObject({
+      authorId: 7,
+      authorOrganizationId: 1,
+      authorName: 'Mathieu',
+      payload: { name: 'x' },
+    });
+    db.close();
+  });
+
+  it('leaves the changes of a version 2 database without a session to the next person who syncs', async () => {
+    const idb = fakeIdb();
+    const old = new Dexie('upgrade-no-session', idb);
+    old.version(2).stores(storesV2());
+    await old.open();
+    await old
+      .table('_outbox')
+      .add({ correlationId: 'x', entityType: 'groups', entityId: 1, status: 'pending' });
+    old.close();
+    const db = new WampumsOfflineDB('upgrade-no-session', idb);
+    await db.open();
+    const [kept] = await db._outbox.toArray();
+    expect(kept).toMatchObject({ status: 'pending', entityId: 1 });
+    expect(kept).not.toHaveProperty('authorId');
     db.close();
   });
 });

@@ -7,7 +7,14 @@ import {
   type SyncMetaEntry,
 } from '@wampums/schema';
 import { Dexie, type Table } from 'dexie';
-import { CURRENT_SCHEMA_VERSION, storesV1, storesV2, upgradeV1toV2 } from './db-versions';
+import {
+  CURRENT_SCHEMA_VERSION,
+  storesV1,
+  storesV2,
+  storesV3,
+  upgradeV1toV2,
+  upgradeV2toV3,
+} from './db-versions';
 
 /** A record of an entity store: the server row, or a local one whose ids may be temp ids. */
 export type StoredRecord = Record<string, unknown> & { id: number | string };
@@ -40,7 +47,8 @@ export class WampumsOfflineDB extends Dexie {
       ...(deps.IDBKeyRange ? { IDBKeyRange: deps.IDBKeyRange } : {}),
     });
     this.version(1).stores(storesV1());
-    this.version(CURRENT_SCHEMA_VERSION).stores(storesV2()).upgrade(upgradeV1toV2);
+    this.version(2).stores(storesV2()).upgrade(upgradeV1toV2);
+    this.version(CURRENT_SCHEMA_VERSION).stores(storesV3()).upgrade(upgradeV2toV3);
   }
 
   /** The table of an entity store. */

@@ -3,10 +3,12 @@ import {
   type EntityType,
   foreignKeysOf,
   isTempId,
+  type OutboxAuthor,
   type OutboxEntry,
   PUSH_ORDER,
   type TempId,
 } from '@wampums/schema';
+import { sendsFor } from './authors';
 import type { ClientOutboxEntry } from './coalesce';
 import { UNSYNCED_STATUSES } from './rebase';
 import { UnsyncedIndex } from './unsynced-index';
@@ -59,6 +61,8 @@ export function isDue(entry: OutboxEntry, now: number, ignoreBackoff: boolean): 
 
 /**
  * Picks the next batch to push from every unsynced entry. A change goes only when
+ * - it was made by the person the push is for (`author`: see `sendsFor`); another person's
+ *   change waits for that person, and so do the later changes of its record and its children;
  * - it is due (pending, or a network failure past its backoff);
  * - it is the oldest unsynced change of its record (one per record per batch), and the record
  *   has no conflict waiting for a person;
@@ -71,7 +75,7 @@ export function isDue(entry: OutboxEntry, now: number, ignoreBackoff: boolean): 
  */
 export function selectBatch(
   unsynced: OutboxEntry[],
-  options: { now: number; limit: number; ignoreBackoff: boolean },
+  options: { now: number; limit: number; ignoreBackoff: boolean; author?: OutboxAuthor | null },
 ): OutboxEntry[] {
   return new PushQueue(unsynced as ClientOutboxEntry[]).select(options);
 }
@@ -157,6 +161,7 @@ export class PushQueue {
     limit: number;
     ignoreBackoff: boolean;
     created?: ReadonlySet<string>;
+    author?: OutboxAuthor | null;
   }): ClientOutboxEntry[] {
     this.tidy();
     const batch: ClientOutboxEntry[] = [];
@@ -174,6 +179,7 @@ export class PushQueue {
       if (batch.length >= options.limit) break;
       const entry = this.index.get(localId);
       if (!entry || !isDue(entry, options.now, options.ignoreBackoff)) continue;
+      if (!sendsFor(options.author, entry)) continue;
       // One change per record per request: the next one is based on the row this one produces,
       // and is rebased on it once the answer is in.
       const key = `${entry.entityType}:${entry.entityId}`;

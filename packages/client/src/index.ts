@@ -10,7 +10,7 @@ export type { ClientOutboxEntry } from './coalesce';
 export { globalConnectivity, ManualConnectivity } from './connectivity';
 export { type IndexedDBDependencies, type StoredRecord, WampumsOfflineDB } from './db';
 export { offlineDbName } from './db-name';
-export { CURRENT_SCHEMA_VERSION, storesV1, storesV2 } from './db-versions';
+export { CURRENT_SCHEMA_VERSION, storesV1, storesV2, storesV3 } from './db-versions';
 export { type ClientErrorCode, isQuotaError, OfflineStoreError } from './errors';
 export { type EventSourceFactory, type EventSourceLike, globalEventSource } from './live-events';
 export { openOfflineStore } from './open-offline-store';

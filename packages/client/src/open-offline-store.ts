@@ -1,4 +1,5 @@
-import { OFFLINE_DB_NAME, type OutboxEntry, type SessionUser, SYNC_META_KEYS } from '@wampums/schema';
+import { OFFLINE_DB_NAME, type OutboxAuthor, type OutboxEntry, SYNC_META_KEYS } from '@wampums/schema';
+import { waitingForOthers } from './authors';
 import { DEFAULT_BACKOFF } from './backoff';
 import { systemClock } from './clock';
 import { resolveUserConflict } from './conflicts';
@@ -18,7 +19,7 @@ import { HttpTransport, type Transport } from './transport';
 import type { OfflineStore, OfflineStoreOptions } from './types';
 import { randomUuid } from './uuid';
 
-type User = Pick<SessionUser, 'id' | 'organizationId'>;
+type User = OutboxAuthor;
 
 /** Options only tests need: a transport of their own (fault injection). */
 export interface InternalOptions {
@@ -90,6 +91,7 @@ export async function openOfflineStore(
         pendingCount: counts.reduce((a, b) => a + b, 0),
         failedCount: byStatus.get('failed') ?? 0,
         conflictCount: byStatus.get('conflict') ?? 0,
+        waitingForOthers: await waitingForOthers(db, user),
       };
     },
   });
@@ -109,6 +111,7 @@ export async function openOfflineStore(
     status,
     connectivity,
     getToken: options.getToken,
+    user: () => user,
     withQuota,
     syncedRetentionMs: options.syncedRetentionMs ?? 7 * 24 * 60 * 60 * 1000,
     refreshCounts,
@@ -203,9 +206,13 @@ export async function openOfflineStore(
     live,
     sync: (syncOptions) => engine.sync(syncOptions),
     async setUser(next) {
+      const previous = user;
       user = next;
       if (next) await db._syncMeta.put({ key: SYNC_META_KEYS.session, value: next });
       else await db._syncMeta.delete(SYNC_META_KEYS.session);
+      // A run started for the previous person sends their changes until it ends: wait for it.
+      if (previous?.id !== next?.id) await engine.idle();
+      await refreshCounts();
     },
     resumeAuth() {
       engine.clearAuthPause();

@@ -1,5 +1,6 @@
 import {
   type EntityType,
+  type OutboxAuthor,
   PUSH_LIMITS,
   type PushChange,
   type PushResult,
@@ -28,6 +29,11 @@ export interface PushContext {
   batchSize: number;
   signal: AbortSignal;
   withQuota<T>(write: () => Promise<T>): Promise<T>;
+  /**
+   * The person this push sends for: only their changes (and those of no known author) go, under
+   * their token. `undefined`: every change (a device nobody signed in on, tests).
+   */
+  author?: OutboxAuthor | null;
 }
 
 export interface PushOutcome {
@@ -115,7 +121,13 @@ export async function pushAll(
       const marking: Promise<ClientOutboxEntry[] | null> = measured(
         PUSH_PHASES.mark,
         ctx.withQuota(() =>
-          nextBatch(ctx, queue, { now, limit, ignoreBackoff: options.ignoreBackoff, created }),
+          nextBatch(ctx, queue, {
+            now,
+            limit,
+            ignoreBackoff: options.ignoreBackoff,
+            created,
+            author: ctx.author,
+          }),
         ),
       );
       if (answered) settling = settle(answered);
@@ -133,6 +145,7 @@ export async function pushAll(
       const request = ctx.transport.push(
         { clientId: ctx.clientId, changes: sending.map(toPushChange) },
         ctx.signal,
+        ctx.author,
       );
       // Handled below, once the previous answer has settled.
       request.catch(() => undefined);
@@ -313,7 +326,13 @@ async function resolveMappedDependencies(ctx: PushContext, queue: PushQueue): Pr
 async function nextBatch(
   ctx: PushContext,
   queue: PushQueue,
-  options: { now: number; limit: number; ignoreBackoff: boolean; created: ReadonlySet<string> | undefined },
+  options: {
+    now: number;
+    limit: number;
+    ignoreBackoff: boolean;
+    created: ReadonlySet<string> | undefined;
+    author: OutboxAuthor | null | undefined;
+  },
 ): Promise<ClientOutboxEntry[] | null> {
   const { db } = ctx;
   const result = await db.transaction('rw', db._outbox, async () => {

@@ -8,6 +8,8 @@ import {
   generateTempId,
   isEntityType,
   isTempId,
+  type OutboxAuthor,
+  type OutboxEntry,
   updatePatchSchema,
 } from '@wampums/schema';
 import { Dexie } from 'dexie';
@@ -26,8 +28,8 @@ import { randomUuid } from './uuid';
 export interface RepositoryContext {
   db: WampumsOfflineDB;
   clock: Clock;
-  /** The signed-in user, for user fields and the organization of new records. */
-  user(): { id: number; organizationId: number } | null;
+  /** The signed-in user: user fields, the organization of new records, the author of changes. */
+  user(): OutboxAuthor | null;
   /** Runs a write, purging and retrying once when storage is full. */
   withQuota<T>(write: () => Promise<T>): Promise<T>;
   /**
@@ -65,7 +67,9 @@ export class Repository {
       // Both requests at once: the second does not wait for the first one's round trip.
       return Dexie.Promise.all([
         db.entity(type).add(row),
-        db._outbox.add(newEntry(type, tempId, { operation: 'create', payload, timestamp: now })),
+        db._outbox.add(
+          newEntry(type, tempId, { operation: 'create', payload, timestamp: now, author: user }),
+        ),
       ]).then(() => row);
     };
     const tempRefs = foreignKeysOf(type).some((fk) => isTempId(parsed.data[fk.field]));
@@ -258,6 +262,7 @@ export class Repository {
     changes: OutboxStatusChange[],
   ): Promise<void> {
     const { db } = this.ctx;
+    change = { ...change, author: this.ctx.user() };
     const entries = (await db._outbox.where('entityId').equals(current.id).toArray()).filter(
       (e) => e.entityType === type && UNSYNCED_STATUSES.includes(e.status),
     );
@@ -359,6 +364,19 @@ export function newEntry(type: EntityType, id: number | string, change: LocalCha
     baseUpdatedAt: null,
     baseEntity: null,
     sentAt: null,
+    ...authorFields(change.author),
+  };
+}
+
+/** The author fields of an outbox entry; none when nobody is signed in. */
+export function authorFields(
+  author: OutboxAuthor | null | undefined,
+): Pick<OutboxEntry, 'authorId' | 'authorOrganizationId' | 'authorName'> {
+  if (!author) return {};
+  return {
+    authorId: author.id,
+    authorOrganizationId: author.organizationId,
+    ...(author.name === undefined ? {} : { authorName: author.name }),
   };
 }
 

@@ -9,6 +9,7 @@ export const INITIAL_STATUS: SyncStatus = {
   pendingCount: 0,
   failedCount: 0,
   conflictCount: 0,
+  waitingForOthers: [],
   lastSyncAt: null,
   pullProgress: null,
   quotaWarning: null,
@@ -54,7 +55,10 @@ export class StatusStore implements StatusApi {
 }
 
 /** The outbox figures of the status. */
-export type OutboxCounts = Pick<SyncStatus, 'pendingCount' | 'failedCount' | 'conflictCount'>;
+export type OutboxCounts = Pick<
+  SyncStatus,
+  'pendingCount' | 'failedCount' | 'conflictCount' | 'waitingForOthers'
+>;
 
 /** One outbox entry changing status (`null`: not there, before or after). */
 export interface OutboxStatusChange {
@@ -102,7 +106,13 @@ export class OutboxCounter {
       this.counting = this.o
         .count()
         .then((counts) => {
-          this.o.status.set(counts);
+          // A new array each count: kept as it was when equal, so that listeners are not woken.
+          const same =
+            JSON.stringify(counts.waitingForOthers) ===
+            JSON.stringify(this.o.status.current.waitingForOthers);
+          this.o.status.set(
+            same ? { ...counts, waitingForOthers: this.o.status.current.waitingForOthers } : counts,
+          );
           if (this.adjustedWhileCounting) this.refreshSoon();
         })
         .finally(() => {

@@ -1,4 +1,4 @@
-import { SYNC_META_KEYS } from '@wampums/schema';
+import { type OutboxAuthor, SYNC_META_KEYS } from '@wampums/schema';
 import type { BackoffOptions } from './backoff';
 import type { Clock } from './clock';
 import type { WampumsOfflineDB } from './db';
@@ -7,7 +7,7 @@ import { purgeSynced } from './purge';
 import { pushAll } from './push';
 import type { StatusStore } from './status';
 import type { SyncLockProvider } from './sync-lock';
-import { type Transport, toStoreError } from './transport';
+import { type TokenProvider, type Transport, toStoreError } from './transport';
 import type { Connectivity, SyncReport } from './types';
 
 export interface SyncEngineOptions {
@@ -22,7 +22,9 @@ export interface SyncEngineOptions {
   lock: SyncLockProvider;
   status: StatusStore;
   connectivity: Connectivity;
-  getToken: () => Promise<string | null>;
+  getToken: TokenProvider;
+  /** The signed-in person: a run pushes only their changes (see `sendsFor`). */
+  user(): OutboxAuthor | null;
   withQuota<T>(write: () => Promise<T>): Promise<T>;
   syncedRetentionMs: number;
   /** Re-reads the outbox counts into the status. */
@@ -123,7 +125,9 @@ export class SyncEngine {
       return { ...report, skipped: 'offline' };
     }
     status.set({ online: true });
-    const token = await this.o.getToken().catch(() => null);
+    // The person this run sends for, fixed for the whole run: a sign-in meanwhile gets the next.
+    const author = this.o.user();
+    const token = await this.o.getToken(author).catch(() => null);
     if (!token || (status.current.authPaused && token === this.rejectedToken)) {
       status.set({ authPaused: true });
       return { ...report, skipped: 'auth-paused' };
@@ -131,7 +135,7 @@ export class SyncEngine {
     status.set({ authPaused: false, syncing: true });
     const before = transport.requestCount;
     try {
-      const result = await this.o.lock.tryRun((signal) => this.steps(options, signal, report));
+      const result = await this.o.lock.tryRun((signal) => this.steps(options, signal, report, author));
       if (!result.acquired) report.skipped = 'locked';
       else {
         const now = this.o.clock.now();
@@ -157,7 +161,12 @@ export class SyncEngine {
     return report;
   }
 
-  private async steps(options: SyncRunOptions, signal: AbortSignal, report: SyncReport): Promise<void> {
+  private async steps(
+    options: SyncRunOptions,
+    signal: AbortSignal,
+    report: SyncReport,
+    author: OutboxAuthor | null,
+  ): Promise<void> {
     const { db, clock } = this.o;
     await resetInProgress(db);
     const pushed = { pushed: 0, conflicts: 0, failed: 0 };
@@ -173,6 +182,7 @@ export class SyncEngine {
           batchSize: this.o.pushBatchSize,
           signal,
           withQuota: this.o.withQuota,
+          author,
         },
         { ignoreBackoff: options.ignoreBackoff ?? false },
         pushed,

@@ -2,6 +2,7 @@ import {
   API_BASE,
   type ErrorCode,
   errorResponseSchema,
+  type OutboxAuthor,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   type PullResponse,
@@ -23,7 +24,8 @@ export interface PushAnswer {
 
 /** The network side of sync, behind an interface so that tests inject faults. */
 export interface Transport {
-  push(request: PushRequest, signal?: AbortSignal): Promise<PushAnswer>;
+  /** Sends changes; `author`: the person they were made by, whose token must carry them. */
+  push(request: PushRequest, signal?: AbortSignal, author?: OutboxAuthor | null): Promise<PushAnswer>;
   /**
    * One pull page. With `clientId` (the one this device pushes with) the server leaves out the
    * rows this device already holds from its own push answers.
@@ -38,9 +40,15 @@ export interface Transport {
   readonly requestCount: number;
 }
 
+/**
+ * The current access token. Given `forUser` (a push's author), it must answer `null` unless the
+ * token is that person's: changes never go under another person's token.
+ */
+export type TokenProvider = (forUser?: OutboxAuthor | null) => Promise<string | null>;
+
 export interface HttpTransportOptions {
   baseUrl: string;
-  getToken: () => Promise<string | null>;
+  getToken: TokenProvider;
   fetch?: typeof globalThis.fetch;
   clock: Clock;
   /** A request unanswered after this long fails as a network error, ms (default 30 s). */
@@ -66,9 +74,14 @@ export class HttpTransport implements Transport {
     return this.requests;
   }
 
-  async push(request: PushRequest, signal?: AbortSignal): Promise<PushAnswer> {
+  async push(request: PushRequest, signal?: AbortSignal, author?: OutboxAuthor | null): Promise<PushAnswer> {
     const start = this.options.clock.now();
-    const data = await this.call('/sync/push', pushResponseSchema, { method: 'POST', body: request, signal });
+    const data = await this.call('/sync/push', pushResponseSchema, {
+      method: 'POST',
+      body: request,
+      signal,
+      author,
+    });
     const end = this.options.clock.now();
     return { data: data.data, sentMidpoint: (start + end) / 2 };
   }
@@ -89,9 +102,15 @@ export class HttpTransport implements Transport {
   private async call<S extends z.ZodType>(
     path: string,
     schema: S,
-    init: { method: string; body?: unknown; signal?: AbortSignal | undefined },
+    init: {
+      method: string;
+      body?: unknown;
+      signal?: AbortSignal | undefined;
+      author?: OutboxAuthor | null | undefined;
+    },
   ): Promise<z.infer<S>> {
-    const token = await this.options.getToken();
+    const token =
+      init.author === undefined ? await this.options.getToken() : await this.options.getToken(init.author);
     if (!token) throw new OfflineStoreError('unauthorized', 'signed out: no access token', { token: null });
     this.requests += 1;
     // A hung request must not hold the sync lock forever: it is aborted after a timeout.

@@ -1,9 +1,10 @@
-import type { ConflictRecord, EntityType, OutboxEntry, SessionUser } from '@wampums/schema';
+import type { ConflictRecord, EntityType, OutboxAuthor, OutboxEntry } from '@wampums/schema';
 import type { Clock } from './clock';
 import type { IndexedDBDependencies, StoredRecord } from './db';
 import type { OfflineStoreError } from './errors';
 import type { EventSourceFactory } from './live-events';
 import type { SyncLockProvider } from './sync-lock';
+import type { TokenProvider } from './transport';
 
 /** Online/offline signal of the running context (injectable for tests). */
 export interface Connectivity {
@@ -16,10 +17,16 @@ export interface Connectivity {
 export interface OfflineStoreOptions extends IndexedDBDependencies {
   /** The server origin, e.g. `http://127.0.0.1:3000`; `/api/v1` is appended. */
   baseUrl: string;
-  /** The current access token (may refresh it); `null` when signed out. */
-  getToken: () => Promise<string | null>;
-  /** The signed-in user: fills user fields of creates and the organization of local records. */
-  user?: Pick<SessionUser, 'id' | 'organizationId'> | null;
+  /**
+   * The current access token (may refresh it); `null` when signed out. A push passes its
+   * author (`forUser`): answer `null` unless the token is that person's.
+   */
+  getToken: TokenProvider;
+  /**
+   * The signed-in user: fills user fields of creates and the organization of local records, and
+   * is recorded as the author of every change (`name` shows on the screens of other people).
+   */
+  user?: OutboxAuthor | null;
   fetch?: typeof globalThis.fetch;
   clock?: Clock;
   /** Database name (default `WampumsOfflineDB`); one per account: `offlineDbName(...)`. */
@@ -91,6 +98,11 @@ export interface SyncStatus {
   failedCount: number;
   /** Conflicts waiting for a person. */
   conflictCount: number;
+  /**
+   * Unsynced changes of other people of this device, counted in `pendingCount` too: only their
+   * author's session sends them. One item per author, most changes first.
+   */
+  waitingForOthers: WaitingChanges[];
   /** Unix ms of the last complete sync. */
   lastSyncAt: number | null;
   /** Set while pulling. */
@@ -101,6 +113,14 @@ export interface SyncStatus {
   authPaused: boolean;
   /** The last error of a sync run, if it failed. */
   lastError: OfflineStoreError | null;
+}
+
+/** Changes of one other person of the device, waiting for that person to sign in. */
+export interface WaitingChanges {
+  authorId: number;
+  /** The author's name as recorded with the changes (`null`: unknown). */
+  authorName: string | null;
+  count: number;
 }
 
 /** A value that updates itself: the Dexie `liveQuery` behind a small subscribe API. */
@@ -170,8 +190,13 @@ export interface OfflineStore {
    * `ignoreBackoff`: also send changes whose network backoff has not passed yet.
    */
   sync(options?: { fullRefresh?: boolean; ignoreBackoff?: boolean }): Promise<SyncReport>;
-  /** Sets the signed-in user (kept in `_syncMeta` for the service worker). */
-  setUser(user: Pick<SessionUser, 'id' | 'organizationId'> | null): Promise<void>;
+  /**
+   * Sets the signed-in user (kept in `_syncMeta` for the service worker): the author of the
+   * changes made from now on, and the person whose changes sync sends. `null` (signed out or
+   * locked): changes of a known author wait. Resolves once a sync run started for the previous
+   * person has finished, so that the caller may then hand out the new person's token.
+   */
+  setUser(user: OutboxAuthor | null): Promise<void>;
   /** Resumes after a 401 once a new token is available, and syncs. */
   resumeAuth(): Promise<SyncReport>;
   readonly status: StatusApi;

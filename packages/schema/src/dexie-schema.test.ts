@@ -18,7 +18,7 @@ describe('WampumsOfflineDB schema', () => {
       medication_distributions: 'id, medication_requirement_id, participant_id, scheduled_for',
       carpool_offers: 'id, activity_id, user_id',
       carpool_assignments: 'id, carpool_offer_id, participant_id',
-      _outbox: '++localId, entityType, entityId, operation, timestamp, status, [status+timestamp]',
+      _outbox: '++localId, entityType, entityId, operation, timestamp, status, [status+timestamp], authorId',
       _idMap: '++id, entityType, tempId, serverId, [entityType+tempId], [entityType+serverId]',
       _syncMeta: 'key',
       _conflicts: '++id, entityType, entityId, resolvedAt',

@@ -7,7 +7,7 @@ export const OFFLINE_DB_NAME = 'WampumsOfflineDB';
 export const SYNC_STORES = {
   _outbox: {
     key: '++localId',
-    indexes: ['entityType', 'entityId', 'operation', 'timestamp', 'status', '[status+timestamp]'],
+    indexes: ['entityType', 'entityId', 'operation', 'timestamp', 'status', '[status+timestamp]', 'authorId'],
   },
   _idMap: {
     key: '++id',

@@ -32,6 +32,23 @@ export interface OutboxEntry {
   nextAttemptAt?: number;
   /** Unix ms when it was synced; synced entries are purged after a retention period. */
   syncedAt?: number;
+  /**
+   * The person who made the change (docs/architecture.md, "Who made a change"): only a push
+   * under that person's session sends it. Absent on entries written by versions before 3 that
+   * no session could be attributed to: the next signed-in person sends them.
+   */
+  authorId?: number;
+  /** The organization of `authorId`. */
+  authorOrganizationId?: number;
+  /** The author's name, for the screens that say whose changes wait. */
+  authorName?: string;
+}
+
+/** Who makes local changes: the signed-in person, as outbox entries record them. */
+export interface OutboxAuthor {
+  id: number;
+  organizationId: number;
+  name?: string;
 }
 
 /** One temp id → server id mapping (seed, section 4). */
