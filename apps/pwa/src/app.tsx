@@ -1,3 +1,4 @@
+import { canChangeRecords } from '@wampums/schema';
 import { useCallback, useMemo, useState } from 'preact/hooks';
 import { I18nProvider } from './i18n/i18n-context';
 import { type Lang, pickLanguage } from './i18n/translate';
@@ -29,16 +30,25 @@ export function App(props: { initial: AppData }) {
     setChosen(next);
   }, []);
 
+  /** Locks the app: the unit's data and waiting changes stay for the next person to sign in. */
   const signOut = useCallback(async () => {
+    setSession(null);
+    location.hash = '';
+    await data.signOut();
+  }, [data]);
+
+  /** Removes the unit and everything of it from the phone (the screens confirm first). */
+  const removeUnit = useCallback(async () => {
     setSession(null);
     localStorage.removeItem(LANG_KEY);
     setChosen(null);
-    setData(await data.signOut());
+    setData(await data.removeUnit());
     location.hash = '';
   }, [data]);
 
   const value = useMemo<AppContextValue | null>(
-    () => (session ? { data, store: data.store, session } : null),
+    () =>
+      session ? { data, store: data.store, session, readOnly: !canChangeRecords(session.user.role) } : null,
     [data, session],
   );
 
@@ -47,10 +57,10 @@ export function App(props: { initial: AppData }) {
       <UpdateBanner />
       {value ? (
         <AppContext.Provider value={value}>
-          <Shell onSignOut={signOut} onSession={setSession} />
+          <Shell onSignOut={signOut} onRemoveUnit={removeUnit} onSession={setSession} />
         </AppContext.Provider>
       ) : (
-        <LoginScreen data={data} onSignedIn={setSession} />
+        <LoginScreen data={data} onSignedIn={setSession} onRemoveUnit={removeUnit} />
       )}
     </I18nProvider>
   );

@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { useI18n } from './i18n/i18n-context';
 import { useApp } from './offline/app-context';
 import { watchBackgroundSync } from './offline/background-sync';
 import { useMembersRefresh } from './offline/members';
@@ -22,24 +23,35 @@ import { useRoute } from './ui/router';
 import { StatusBar } from './ui/status-bar';
 
 /** The signed-in app: status always on top, one screen, the navigation at the bottom. */
-export function Shell(props: { onSignOut(): Promise<void>; onSession(session: AppSession): void }) {
-  const { store } = useApp();
+type ShellProps = {
+  onSignOut(): Promise<void>;
+  onRemoveUnit(): Promise<void>;
+  onSession(session: AppSession): void;
+};
+
+export function Shell(props: ShellProps) {
+  const { store, readOnly } = useApp();
+  const { t } = useI18n();
   const route = useRoute();
   useEffect(() => watchBackgroundSync(store), [store]);
   useMembersRefresh();
   return (
     <div class="shell">
       <StatusBar />
-      <main class="content">{screenOf(route, props)}</main>
+      <main class="content">
+        {readOnly && (
+          <p class="alert alert-info read-only-banner" data-testid="read-only">
+            {t('readOnly.banner')}
+          </p>
+        )}
+        {screenOf(route, props)}
+      </main>
       <BottomNav route={route} />
     </div>
   );
 }
 
-function screenOf(
-  route: string[],
-  props: { onSignOut(): Promise<void>; onSession(session: AppSession): void },
-) {
+function screenOf(route: string[], props: ShellProps) {
   const [first, second] = route;
   switch (first) {
     case undefined:
@@ -64,6 +76,6 @@ function screenOf(
     case 'signin':
       return <ReauthScreen onSession={props.onSession} />;
     default:
-      return <MoreScreen onSignOut={props.onSignOut} />;
+      return <MoreScreen onSignOut={props.onSignOut} onRemoveUnit={props.onRemoveUnit} />;
   }
 }

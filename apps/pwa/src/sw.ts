@@ -34,7 +34,12 @@ async function flushOutbox(): Promise<void> {
   let store: OfflineStore | null = null;
   store = await openOfflineStore({
     baseUrl: self.location.origin,
-    getToken: async () => (store ? ((await readSession(store.db))?.token ?? null) : null),
+    // Only the signed-in person's token, and only for their own changes (apps/pwa/README.md).
+    getToken: async (forUser) => {
+      const session = store ? await readSession(store.db) : null;
+      if (!session?.token || (forUser && forUser.id !== session.user.id)) return null;
+      return session.token;
+    },
     autoSync: false,
     eventSource: null,
   });

@@ -24,7 +24,7 @@ export {
   syncLockName,
 } from './sync-lock';
 export { PUSH_PHASES } from './timeline';
-export { apiUrl, HttpTransport, type Transport } from './transport';
+export { apiUrl, HttpTransport, type TokenProvider, type Transport } from './transport';
 export type {
   ConflictChoice,
   ConflictsApi,
@@ -39,4 +39,5 @@ export type {
   StatusApi,
   SyncReport,
   SyncStatus,
+  WaitingChanges,
 } from './types';

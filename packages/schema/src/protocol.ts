@@ -150,6 +150,11 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export const roleSchema = z.enum(['admin', 'leader', 'viewer']);
 export type Role = z.infer<typeof roleSchema>;
 
+/** Whether a role may change records: a viewer only reads (the server refuses with `forbidden`). */
+export function canChangeRecords(role: Role): boolean {
+  return role !== 'viewer';
+}
+
 export const sessionUserSchema = z.object({
   id: serverId,
   name: z.string(),

@@ -174,8 +174,6 @@ export const en: Record<MessageKey, string> = {
   'settings.language': 'Language',
   'settings.account': 'Account',
   'settings.signOut': 'Sign out',
-  'settings.signOutConfirm': 'The data on this device will be erased.',
-  'settings.signOutUnsynced': 'Warning: {count} change(s) not sent yet will be lost if you sign out now.',
 
   'sync.title': 'Sync',
   'sync.state': 'State',
@@ -329,4 +327,32 @@ export const en: Record<MessageKey, string> = {
   'field.cancelled_reason': 'Cancellation reason',
   'field.carpool_offer_id': 'Ride offer',
   'field.assigned_by': 'Assigned by',
+  // Several people on one phone: locking, switching, removing the unit (apps/pwa/README.md).
+  'lock.title': 'Locked',
+  'lock.hint':
+    'The data of {unit} stays on this phone with every change not sent yet. Sign in to continue, or hand the phone to another leader.',
+  'lock.unitUnknown': 'this unit',
+  'lock.people': 'Signed in on this phone before',
+  'lock.peopleHint': 'They can sign in here without network too.',
+  'login.error.offlineUnknown':
+    'No network: without Internet, only people who signed in on this phone before can sign in.',
+  'settings.signOutHint':
+    'Signing out locks the app: the unit’s data and the changes not sent yet stay on this phone, for you or the next leader who signs in.',
+  'unit.remove': 'Remove this unit from the phone',
+  'unit.removeWhat':
+    'Erases from this phone the data of {unit} and the people who signed in here. What the server already received stays there.',
+  'unit.loses.one': '{count} change not sent yet would be lost.',
+  'unit.loses.other': '{count} changes not sent yet would be lost.',
+  'unit.losesBy.one': '{count} by {name}',
+  'unit.losesBy.other': '{count} by {name}',
+  'unit.accept': 'I accept losing these changes',
+  'unit.nothingLost': 'Every change has reached the server: nothing would be lost.',
+  'unit.confirm': 'Remove from the phone',
+  'waiting.byAuthor.one': '{count} change by {name} will be sent when {name} signs in.',
+  'waiting.byAuthor.other': '{count} changes by {name} will be sent when {name} signs in.',
+  'waiting.unknownAuthor': 'person no. {id}',
+  'waiting.signInToSend': 'Signed in without network: sign in online to send your changes.',
+  'sync.waitingTitle': 'Waiting for other people',
+  'sync.author': 'By',
+  'readOnly.banner': 'Read only: your role lets you see the unit, not change it.',
 };

@@ -179,9 +179,6 @@ export const fr = {
   'settings.language': 'Langue',
   'settings.account': 'Compte',
   'settings.signOut': 'Se déconnecter',
-  'settings.signOutConfirm': 'Les données de cet appareil seront effacées.',
-  'settings.signOutUnsynced':
-    'Attention : {count} changement(s) pas encore envoyé(s) seront perdus si vous vous déconnectez maintenant.',
 
   'sync.title': 'Synchronisation',
   'sync.state': 'État',
@@ -335,6 +332,34 @@ export const fr = {
   'field.cancelled_reason': 'Raison de l’annulation',
   'field.carpool_offer_id': 'Offre de transport',
   'field.assigned_by': 'Placé par',
+  // Plusieurs personnes sur un téléphone : verrouiller, changer de personne, retirer l’unité.
+  'lock.title': 'Verrouillé',
+  'lock.hint':
+    'Les données de {unit} restent sur ce téléphone avec toutes les modifications pas encore envoyées. Connectez-vous pour continuer, ou passez le téléphone à un autre animateur.',
+  'lock.unitUnknown': 'cette unité',
+  'lock.people': 'Déjà connectés sur ce téléphone',
+  'lock.peopleHint': 'Ces personnes peuvent aussi se connecter ici sans réseau.',
+  'login.error.offlineUnknown':
+    'Pas de réseau : sans Internet, seules les personnes déjà connectées sur ce téléphone peuvent se connecter.',
+  'settings.signOutHint':
+    'Se déconnecter verrouille l’application : les données de l’unité et les modifications pas encore envoyées restent sur ce téléphone, pour vous ou le prochain animateur qui se connecte.',
+  'unit.remove': 'Retirer cette unité du téléphone',
+  'unit.removeWhat':
+    'Efface de ce téléphone les données de {unit} et les personnes qui s’y sont connectées. Ce que le serveur a déjà reçu y reste.',
+  'unit.loses.one': '{count} modification pas encore envoyée serait perdue.',
+  'unit.loses.other': '{count} modifications pas encore envoyées seraient perdues.',
+  'unit.losesBy.one': '{count} de {name}',
+  'unit.losesBy.other': '{count} de {name}',
+  'unit.accept': 'J’accepte de perdre ces modifications',
+  'unit.nothingLost': 'Toutes les modifications sont sur le serveur : rien ne serait perdu.',
+  'unit.confirm': 'Retirer du téléphone',
+  'waiting.byAuthor.one': '{count} modification de {name} sera envoyée quand {name} se connectera.',
+  'waiting.byAuthor.other': '{count} modifications de {name} seront envoyées quand {name} se connectera.',
+  'waiting.unknownAuthor': 'personne nº {id}',
+  'waiting.signInToSend': 'Connecté sans réseau : reconnectez-vous en ligne pour envoyer vos modifications.',
+  'sync.waitingTitle': 'En attente d’autres personnes',
+  'sync.author': 'Par',
+  'readOnly.banner': 'Lecture seule : votre rôle permet de consulter l’unité, pas de la modifier.',
 } as const;
 
 /** A key of the dictionaries. */

@@ -9,6 +9,8 @@ export interface AppContextValue {
   data: AppData;
   store: OfflineStore;
   session: AppSession;
+  /** The signed-in person may only read (a viewer): screens offer no change. */
+  readOnly: boolean;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);

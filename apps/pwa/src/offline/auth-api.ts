@@ -37,7 +37,13 @@ async function postAuth(baseUrl: string, path: string, init: RequestInit): Promi
   const parsed = loginResponseSchema.safeParse(body);
   if (!parsed.success) throw new SignInError('server_error');
   const { token, expiresAt, user } = parsed.data.data;
-  return { token, expiresAt, user, organization: parseOrganization(body.data?.organization) };
+  return {
+    token,
+    expiresAt,
+    obtainedAt: Date.now(),
+    user,
+    organization: parseOrganization(body.data?.organization),
+  };
 }
 
 /** Signs in with email and password. */
@@ -49,10 +55,31 @@ export function signIn(baseUrl: string, email: string, password: string): Promis
 }
 
 /** Trades a valid token for a fresh one; keeps the organization of `session` if the answer lacks it. */
-export async function refreshSession(baseUrl: string, session: AppSession): Promise<AppSession> {
+export async function refreshSession(
+  baseUrl: string,
+  session: AppSession & { token: string },
+): Promise<AppSession> {
   const next = await postAuth(baseUrl, '/auth/refresh', {
     headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
     body: '{}',
   });
   return { ...next, organization: next.organization ?? session.organization };
+}
+
+/**
+ * Ends a session on the server (`POST /auth/signout`). `true` when it is over there: ended now,
+ * already invalid (401), or a server without the route (404). `false` when it could not be
+ * told (no network, server error): the caller tries again later.
+ */
+export async function revokeToken(baseUrl: string, token: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${baseUrl}${API_BASE}/auth/signout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    return response.ok || response.status === 401 || response.status === 404;
+  } catch {
+    return false;
+  }
 }

@@ -23,9 +23,15 @@ export interface SessionMember {
 
 /** What the app keeps of a sign-in: enough to open offline later and to sync from the service worker. */
 export interface AppSession {
-  token: string;
+  /**
+   * The access token; `null` when the person unlocked the app without network with the phone's
+   * password verifier: their changes wait until they sign in online again.
+   */
+  token: string | null;
   /** ISO instant when the token expires. */
   expiresAt: string;
+  /** Unix ms (device clock) when the token was received: with `expiresAt`, its lifetime. */
+  obtainedAt?: number;
   user: SessionUser;
   organization: SessionOrganization | null;
   /**
@@ -38,7 +44,7 @@ export interface AppSession {
 /**
  * The `_syncMeta` key of the session. It lives in the offline database (not localStorage) so
  * that the service worker, which has no localStorage, can read the token on a Background Sync
- * event; signing out deletes the database and the session with it.
+ * event. Signing out deletes it (the app locks); removing the unit deletes the whole database.
  */
 export const APP_SESSION_KEY = 'appSession';
 
@@ -52,4 +58,21 @@ export async function readSession(db: WampumsOfflineDB): Promise<AppSession | nu
 export async function writeSession(db: WampumsOfflineDB, session: AppSession | null): Promise<void> {
   if (session) await db._syncMeta.put({ key: APP_SESSION_KEY, value: session });
   else await db._syncMeta.delete(APP_SESSION_KEY);
+}
+
+/** The organization whose data this phone holds, kept while the app is locked. */
+export interface PhoneUnit {
+  organizationId: number;
+  organization: SessionOrganization | null;
+}
+
+/** The `_syncMeta` key of the unit this phone holds. */
+export const PHONE_UNIT_KEY = 'phoneUnit';
+
+export async function readUnit(db: WampumsOfflineDB): Promise<PhoneUnit | null> {
+  return ((await db._syncMeta.get(PHONE_UNIT_KEY))?.value as PhoneUnit | undefined) ?? null;
+}
+
+export async function writeUnit(db: WampumsOfflineDB, unit: PhoneUnit): Promise<void> {
+  await db._syncMeta.put({ key: PHONE_UNIT_KEY, value: unit });
 }

@@ -1,15 +1,36 @@
 import { type OfflineStore, openOfflineStore } from '@wampums/client';
-import { refreshSession, SignInError, signIn } from './auth-api';
+import type { OutboxAuthor } from '@wampums/schema';
+import { refreshSession, revokeToken, SignInError, signIn } from './auth-api';
+import { findKnownPerson, rememberPerson, updateKnownUser } from './known-people';
 import { fetchMembers } from './members-api';
-import { type AppSession, readSession, writeSession } from './session';
+import { type AppSession, type PhoneUnit, readSession, readUnit, writeSession, writeUnit } from './session';
+import { checkVerifier, createVerifier } from './verifier';
 
-/** Refresh the token when it expires within this window and the device is online. */
-const REFRESH_BEFORE_MS = 12 * 60 * 60 * 1000;
+/**
+ * The token is refreshed once this share of its lifetime is left (and the device is online),
+ * not before every request: one tap then costs its push and pull only.
+ */
+const REFRESH_WHEN_LEFT = 0.2;
+/** The window used for a session kept by an older version, which did not record its lifetime. */
+const REFRESH_WINDOW_UNKNOWN_MS = 10 * 60 * 1000;
+
+/** The `_syncMeta` key of tokens signed out without network, ended on the server once online. */
+const REVOKE_LATER_KEY = 'revokeLater';
+
+/** The author fields of a session's user. */
+function authorOf(session: AppSession): OutboxAuthor {
+  const { id, organizationId, name } = session.user;
+  return { id, organizationId, name };
+}
 
 /**
  * The app's one handle on its data: the offline store of `@wampums/client` (every read and
  * write, the one outbox, sync) and the session kept beside it in `_syncMeta`. There is no other
  * store and no other mutation queue in the app.
+ *
+ * Several people may use one phone (apps/pwa/README.md, "Several people on one phone"): signing
+ * out locks the app and keeps the unit's data and every waiting change; each change is sent
+ * only under its author's session.
  */
 export class AppData {
   private refreshing: Promise<void> | null = null;
@@ -17,6 +38,7 @@ export class AppData {
   private constructor(
     readonly store: OfflineStore,
     private current: AppSession | null,
+    private unitHeld: PhoneUnit | null,
     private readonly baseUrl: string,
   ) {}
 
@@ -25,16 +47,21 @@ export class AppData {
     let data: AppData | null = null;
     const store = await openOfflineStore({
       baseUrl,
-      getToken: async () => (data ? data.token() : null),
+      getToken: async (forUser) => (data ? data.token(forUser) : null),
     });
-    data = new AppData(store, await readSession(store.db), baseUrl);
-    if (data.current) {
-      await store.setUser(data.current.user);
+    const session = await readSession(store.db);
+    data = new AppData(store, session, await readUnit(store.db), baseUrl);
+    if (session) {
+      await store.setUser(authorOf(session));
       // The store's first run started before the session was read and paused for want of a
       // token: resume now instead of waiting for the next trigger.
       void store.resumeAuth().catch(() => undefined);
       void data.refreshMembers();
+    } else {
+      // Locked: nobody's changes go until their author signs in.
+      await store.setUser(null);
     }
+    void data.revokeSignedOut();
     return data;
   }
 
@@ -42,21 +69,40 @@ export class AppData {
     return this.current;
   }
 
-  /** The token for the next request, refreshed first when it is about to expire. */
-  private async token(): Promise<string | null> {
+  /** The unit whose data the phone holds (also while locked); `null` on a fresh phone. */
+  get unit(): PhoneUnit | null {
+    return this.unitHeld;
+  }
+
+  /**
+   * The token for the next request, refreshed first when little of its lifetime is left. Given
+   * `forUser` (the author of the changes a push sends), `null` unless the session is theirs.
+   */
+  private async token(forUser?: OutboxAuthor | null): Promise<string | null> {
     const session = this.current;
-    if (!session) return null;
-    const expiresIn = Date.parse(session.expiresAt) - Date.now();
-    if (expiresIn < REFRESH_BEFORE_MS && navigator.onLine) {
-      this.refreshing ??= refreshSession(this.baseUrl, session)
-        .then((next) => this.adopt(next))
+    if (!session?.token) return null;
+    if (forUser && forUser.id !== session.user.id) return null;
+    const expiresAt = Date.parse(session.expiresAt);
+    const window =
+      session.obtainedAt === undefined
+        ? REFRESH_WINDOW_UNKNOWN_MS
+        : (expiresAt - session.obtainedAt) * REFRESH_WHEN_LEFT;
+    if (expiresAt - Date.now() < window && navigator.onLine) {
+      const token = session.token;
+      this.refreshing ??= refreshSession(this.baseUrl, { ...session, token })
+        .then((next) => {
+          // Signed out or switched meanwhile: the answer is not the current person's.
+          if (this.current?.token === token) return this.adopt(next);
+        })
         .catch(() => undefined) // an expired token then gets its 401 and the user signs in again
         .finally(() => {
           this.refreshing = null;
         });
       await this.refreshing;
     }
-    return this.current?.token ?? null;
+    const now = this.current;
+    if (!now?.token || (forUser && forUser.id !== now.user.id)) return null;
+    return now.token;
   }
 
   /**
@@ -68,37 +114,104 @@ export class AppData {
     const token = await this.token();
     if (!token) return;
     const members = await fetchMembers(this.baseUrl, token);
-    if (members && this.current) await this.adopt({ ...this.current, members });
+    if (members && this.current?.token === token) await this.adopt({ ...this.current, members });
   }
 
   private async adopt(session: AppSession): Promise<void> {
     // A refreshed token comes without the people list: keep the one already held.
     if (!session.members && this.current?.members) session = { ...session, members: this.current.members };
+    const switching = this.current?.user.id !== session.user.id;
+    if (switching) {
+      // Nothing of the previous person is sent under this person's token: the store waits for
+      // a run started for them to end before the new token is handed out.
+      this.current = null;
+      await this.store.setUser(authorOf(session));
+    }
     this.current = session;
     await writeSession(this.store.db, session);
-    await this.store.setUser(session.user);
+    if (!switching) await this.store.setUser(authorOf(session));
+    if (session.token) await updateKnownUser(this.store.db, session.user);
   }
 
   /**
-   * Signs in and starts syncing. After an expired session, signing in as someone of another
-   * organization is refused: the device still holds the first one's data (sign out first).
+   * Signs in and starts syncing. Without network, a person who signed in on this phone before
+   * is let in with the phone's password verifier (their changes wait for an online sign-in).
+   * Someone of another organization than the unit's data is refused: remove the unit first.
    */
   async signIn(email: string, password: string): Promise<AppSession> {
-    const session = await signIn(this.baseUrl, email, password);
-    if (this.current && this.current.user.organizationId !== session.user.organizationId) {
+    let session: AppSession;
+    try {
+      session = await signIn(this.baseUrl, email, password);
+    } catch (error) {
+      if ((error as SignInError).reason !== 'offline') throw error;
+      session = await this.signInOffline(email, password);
+    }
+    const unitId = this.unitHeld?.organizationId ?? this.current?.user.organizationId;
+    if (unitId !== undefined && unitId !== session.user.organizationId) {
       throw new SignInError('other_organization');
     }
+    if (session.token) {
+      await rememberPerson(this.store.db, {
+        user: session.user,
+        organization: session.organization,
+        verifier: await createVerifier(password),
+        signedInAt: Date.now(),
+      });
+    }
+    this.unitHeld = { organizationId: session.user.organizationId, organization: session.organization };
+    await writeUnit(this.store.db, this.unitHeld);
     await this.adopt(session);
     void this.store.resumeAuth().catch(() => undefined);
     void this.refreshMembers();
     return session;
   }
 
+  private async signInOffline(email: string, password: string): Promise<AppSession> {
+    const known = await findKnownPerson(this.store.db, email);
+    if (!known) throw new SignInError('offline');
+    if (!(await checkVerifier(known.verifier, password))) throw new SignInError('invalid_credentials');
+    const members = this.current?.members ?? (await readSession(this.store.db))?.members;
+    return {
+      token: null,
+      expiresAt: new Date(0).toISOString(),
+      user: known.user,
+      organization: known.organization,
+      ...(members ? { members } : {}),
+    };
+  }
+
   /**
-   * Forgets the session and deletes every local record, outbox included: the caller warns the
-   * user about unsynced changes first. Resolves to a fresh, empty `AppData`.
+   * Signs out: the app locks, the unit's data and every waiting change stay on the phone, and
+   * the session ends on the server (later, when signed out without network).
    */
-  async signOut(): Promise<AppData> {
+  async signOut(): Promise<void> {
+    const token = this.current?.token ?? null;
+    this.current = null;
+    await writeSession(this.store.db, null);
+    await this.store.setUser(null);
+    if (token && !(await revokeToken(this.baseUrl, token))) {
+      const waiting = ((await this.store.db._syncMeta.get(REVOKE_LATER_KEY))?.value as string[]) ?? [];
+      await this.store.db._syncMeta.put({ key: REVOKE_LATER_KEY, value: [...waiting, token] });
+    }
+  }
+
+  /** Ends on the server the sessions signed out without network; kept for later if still offline. */
+  async revokeSignedOut(): Promise<void> {
+    const waiting = ((await this.store.db._syncMeta.get(REVOKE_LATER_KEY))?.value as string[]) ?? [];
+    if (waiting.length === 0 || !navigator.onLine) return;
+    const left: string[] = [];
+    for (const token of waiting) if (!(await revokeToken(this.baseUrl, token))) left.push(token);
+    await this.store.db._syncMeta.put({ key: REVOKE_LATER_KEY, value: left });
+  }
+
+  /**
+   * Removes the unit from the phone: every record, every waiting change, the people known here.
+   * The caller says what would be lost and asks for a confirmation first. Resolves to a fresh,
+   * empty `AppData`.
+   */
+  async removeUnit(): Promise<AppData> {
+    await this.signOut();
+    await this.revokeSignedOut();
     await this.store.close();
     await this.store.db.delete();
     return AppData.open(this.baseUrl);

@@ -74,7 +74,7 @@ function OfferCard(props: {
   roster: Roster;
   refused: Map<string, OutboxEntry>;
 }) {
-  const { store, session } = useApp();
+  const { store, session, readOnly } = useApp();
   const { t } = useI18n();
   const memberNames = useMemberNames();
   const { offer, assignments } = props;
@@ -149,21 +149,25 @@ function OfferCard(props: {
                   </span>
                 )}
               </span>
-              <button type="button" class="small secondary" onClick={() => removeOrUndo(a)}>
-                {t('action.remove')}
-              </button>
+              {!readOnly && (
+                <button type="button" class="small secondary" onClick={() => removeOrUndo(a)}>
+                  {t('action.remove')}
+                </button>
+              )}
             </li>
           );
         })}
       </ul>
-      <form class="form compact" onSubmit={assign}>
-        <ParticipantSelect roster={props.roster} value={participantId} onChange={setParticipantId} />
-        <DirectionSelect value={direction} onChange={setDirection} />
-        {error && <p class="alert alert-error">{error}</p>}
-        <button type="submit" class="primary" disabled={!fits} data-testid="assign">
-          {fits ? t('carpools.assign') : t('carpools.full')}
-        </button>
-      </form>
+      {!readOnly && (
+        <form class="form compact" onSubmit={assign}>
+          <ParticipantSelect roster={props.roster} value={participantId} onChange={setParticipantId} />
+          <DirectionSelect value={direction} onChange={setDirection} />
+          {error && <p class="alert alert-error">{error}</p>}
+          <button type="submit" class="primary" disabled={!fits} data-testid="assign">
+            {fits ? t('carpools.assign') : t('carpools.full')}
+          </button>
+        </form>
+      )}
     </article>
   );
 }
@@ -189,7 +193,7 @@ function DirectionSelect(props: { value: TripDirection; onChange(value: TripDire
 }
 
 function OfferForm(props: { activityId: number | string }) {
-  const { store } = useApp();
+  const { store, readOnly } = useApp();
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [vehicle, setVehicle] = useState('');
@@ -197,6 +201,7 @@ function OfferForm(props: { activityId: number | string }) {
   const [seats, setSeats] = useState(3);
   const [direction, setDirection] = useState<TripDirection>('both');
   const [error, setError] = useState<string | null>(null);
+  if (readOnly) return null;
   if (!open)
     return (
       <button type="button" class="primary wide" onClick={() => setOpen(true)} data-testid="offer-ride">

@@ -14,7 +14,7 @@ import { Empty, Screen } from '../ui/screen';
 
 /** Roll call: a date, a group, and one tap per participant. */
 export function AttendanceScreen() {
-  const { store } = useApp();
+  const { store, readOnly } = useApp();
   const { t } = useI18n();
   const [date, setDate] = useState(localDate);
   const [groupId, setGroupId] = useState<number | string | null>(null);
@@ -68,7 +68,7 @@ export function AttendanceScreen() {
           return (
             <li key={String(p.id)} class="roll-row" data-testid="roll-row">
               <span class="roll-name">{fullName(p)}</span>
-              <fieldset class="roll-buttons" aria-label={fullName(p)}>
+              <fieldset class="roll-buttons" aria-label={fullName(p)} disabled={readOnly}>
                 {ATTENDANCE_STATUSES.map((status) => (
                   <button
                     key={status}

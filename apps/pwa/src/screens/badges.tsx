@@ -23,7 +23,7 @@ function levelsOf(template: StoredRecord | undefined): { level: number; name: st
 
 /** Badge progress: record a level, see what waits for approval, approve it (admins). */
 export function BadgesScreen() {
-  const { store, session } = useApp();
+  const { store, session, readOnly } = useApp();
   const { t } = useI18n();
   const isAdmin = session.user.role === 'admin';
   const [participantId, setParticipantId] = useState<number | string | null>(null);
@@ -130,51 +130,53 @@ export function BadgesScreen() {
         </section>
       )}
 
-      <form class="card form" onSubmit={record}>
-        <ParticipantSelect roster={data.roster} value={participantId} onChange={setParticipantId} />
-        <label>
-          {t('field.badge_template_id')}
-          <select
-            required
-            value={templateId}
-            onChange={(e) => {
-              setTemplateId(e.currentTarget.value);
-              setLevel(1);
-            }}
-          >
-            <option value="">{t('common.choose')}</option>
-            {data.templates.map((b) => (
-              <option key={String(b.id)} value={String(b.id)}>
-                {String(b.name)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('field.level')}
-          <select
-            value={String(level)}
-            disabled={!template}
-            onChange={(e) => setLevel(Number(e.currentTarget.value))}
-          >
-            {!template && <option value="1">{t('common.choose')}</option>}
-            {levelsOf(template).map((l) => (
-              <option key={l.level} value={String(l.level)}>
-                {t('badges.level', { level: l.level })}
-                {l.name ? ` · ${l.name}` : ''}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('field.description')}
-          <textarea rows={2} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-        </label>
-        {message && <p class={`alert ${message.ok ? 'alert-ok' : 'alert-error'}`}>{message.text}</p>}
-        <button type="submit" class="primary">
-          {t('badges.record')}
-        </button>
-      </form>
+      {!readOnly && (
+        <form class="card form" onSubmit={record}>
+          <ParticipantSelect roster={data.roster} value={participantId} onChange={setParticipantId} />
+          <label>
+            {t('field.badge_template_id')}
+            <select
+              required
+              value={templateId}
+              onChange={(e) => {
+                setTemplateId(e.currentTarget.value);
+                setLevel(1);
+              }}
+            >
+              <option value="">{t('common.choose')}</option>
+              {data.templates.map((b) => (
+                <option key={String(b.id)} value={String(b.id)}>
+                  {String(b.name)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('field.level')}
+            <select
+              value={String(level)}
+              disabled={!template}
+              onChange={(e) => setLevel(Number(e.currentTarget.value))}
+            >
+              {!template && <option value="1">{t('common.choose')}</option>}
+              {levelsOf(template).map((l) => (
+                <option key={l.level} value={String(l.level)}>
+                  {t('badges.level', { level: l.level })}
+                  {l.name ? ` · ${l.name}` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('field.description')}
+            <textarea rows={2} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+          </label>
+          {message && <p class={`alert ${message.ok ? 'alert-ok' : 'alert-error'}`}>{message.text}</p>}
+          <button type="submit" class="primary">
+            {t('badges.record')}
+          </button>
+        </form>
+      )}
 
       <h2>{t('badges.pending', { count: pending.length })}</h2>
       {pending.length === 0 && <Empty>{t('badges.nonePending')}</Empty>}

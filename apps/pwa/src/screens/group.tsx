@@ -30,7 +30,7 @@ function fieldsOf(form: Form): Record<string, unknown> {
  * a temp id and can take participants at once; the client library maps both on sync.
  */
 export function GroupScreen(props: { id: string }) {
-  const { store } = useApp();
+  const { store, readOnly } = useApp();
   const { t } = useI18n();
   const isNew = props.id === 'new';
   const data = useLive(
@@ -69,31 +69,33 @@ export function GroupScreen(props: { id: string }) {
     <Screen title={isNew ? t('groups.new') : t('groups.edit')}>
       {!isNew && <p class="muted">{t('groups.members', { count: data.members })}</p>}
       <form class="card form" onSubmit={save}>
-        <label>
-          {t('field.name')}
-          <input
-            name="group_name"
-            required
-            maxLength={120}
-            value={form.name}
-            onInput={(e) => set({ name: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          {t('field.section')}
-          <select
-            name="section"
-            value={form.section}
-            onChange={(e) => set({ section: e.currentTarget.value as Section })}
-          >
-            {SECTIONS.map((s) => (
-              <option key={s} value={s}>
-                {enumLabel(t, 'section', s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <FormFooter error={error} backHref="#/participants" saveTestId="save-group" />
+        <fieldset class="form-fields" disabled={readOnly}>
+          <label>
+            {t('field.name')}
+            <input
+              name="group_name"
+              required
+              maxLength={120}
+              value={form.name}
+              onInput={(e) => set({ name: e.currentTarget.value })}
+            />
+          </label>
+          <label>
+            {t('field.section')}
+            <select
+              name="section"
+              value={form.section}
+              onChange={(e) => set({ section: e.currentTarget.value as Section })}
+            >
+              {SECTIONS.map((s) => (
+                <option key={s} value={s}>
+                  {enumLabel(t, 'section', s)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <FormFooter error={error} backHref="#/participants" saveTestId="save-group" />
+        </fieldset>
       </form>
     </Screen>
   );

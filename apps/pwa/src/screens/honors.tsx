@@ -12,7 +12,7 @@ import { Empty, Screen } from '../ui/screen';
 
 /** Awards honors; shows group totals and the latest honors, pending until the server confirms. */
 export function HonorsScreen() {
-  const { store } = useApp();
+  const { store, readOnly } = useApp();
   const { t } = useI18n();
   const [participantId, setParticipantId] = useState<number | string | null>(null);
   const [reason, setReason] = useState('');
@@ -61,27 +61,29 @@ export function HonorsScreen() {
 
   return (
     <Screen title={t('honors.title')}>
-      <form class="card form" onSubmit={award}>
-        <ParticipantSelect roster={data.roster} value={participantId} onChange={setParticipantId} />
-        <label>
-          {t('field.reason')}
-          <input
-            name="reason"
-            required
-            maxLength={500}
-            value={reason}
-            onInput={(e) => setReason(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          {t('field.date')}
-          <input type="date" required value={date} onInput={(e) => setDate(e.currentTarget.value)} />
-        </label>
-        {message && <p class={`alert ${message.ok ? 'alert-ok' : 'alert-error'}`}>{message.text}</p>}
-        <button type="submit" class="primary" data-testid="award">
-          {t('honors.award', { points: data.each })}
-        </button>
-      </form>
+      {!readOnly && (
+        <form class="card form" onSubmit={award}>
+          <ParticipantSelect roster={data.roster} value={participantId} onChange={setParticipantId} />
+          <label>
+            {t('field.reason')}
+            <input
+              name="reason"
+              required
+              maxLength={500}
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
+          </label>
+          <label>
+            {t('field.date')}
+            <input type="date" required value={date} onInput={(e) => setDate(e.currentTarget.value)} />
+          </label>
+          {message && <p class={`alert ${message.ok ? 'alert-ok' : 'alert-error'}`}>{message.text}</p>}
+          <button type="submit" class="primary" data-testid="award">
+            {t('honors.award', { points: data.each })}
+          </button>
+        </form>
+      )}
 
       <h2>{t('honors.groupTotals')}</h2>
       <ul class="list">

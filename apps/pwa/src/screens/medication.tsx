@@ -18,7 +18,7 @@ import { Empty, Screen } from '../ui/screen';
  */
 export function MedicationScreen() {
   const { t } = useI18n();
-  const { session } = useApp();
+  const { session, readOnly } = useApp();
   const zone = unitTimeZone(session);
   const names = useMemberNames();
   if (!names.has(String(session.user.id))) names.set(String(session.user.id), session.user.name);
@@ -44,9 +44,11 @@ export function MedicationScreen() {
     <Screen
       title={t('medication.title')}
       action={
-        <a class="button primary" href="#/medication/new">
-          {t('medication.addRequirement')}
-        </a>
+        readOnly ? undefined : (
+          <a class="button primary" href="#/medication/new">
+            {t('medication.addRequirement')}
+          </a>
+        )
       }
     >
       {phoneZoneDiffers(zone) && (
@@ -179,7 +181,7 @@ function RecordedDose(props: {
   zone: string;
   names: ReadonlyMap<string, string>;
 }) {
-  const { store } = useApp();
+  const { store, readOnly } = useApp();
   const { t } = useI18n();
   const [correcting, setCorrecting] = useState(false);
   const d = props.distribution;
@@ -191,7 +193,7 @@ function RecordedDose(props: {
     <>
       <div class="dose-done">
         <DoseRecord distribution={d} zone={props.zone} names={props.names} />
-        {!correcting && (
+        {!correcting && !readOnly && (
           <button
             type="button"
             class="small secondary"

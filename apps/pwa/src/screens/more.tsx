@@ -1,15 +1,14 @@
-import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useSyncStatus } from '../offline/app-context';
 import { LangSwitch } from '../ui/lang-switch';
+import { RemoveUnit } from '../ui/remove-unit';
 import { Screen } from '../ui/screen';
 
-/** The other places, the language, and signing out. */
-export function MoreScreen(props: { onSignOut(): Promise<void> }) {
-  const { store, session } = useApp();
+/** The other places, the language, signing out (locking the app), and removing the unit. */
+export function MoreScreen(props: { onSignOut(): Promise<void>; onRemoveUnit(): Promise<void> }) {
+  const { store, session, data } = useApp();
   const { t } = useI18n();
   const status = useSyncStatus(store);
-  const [confirming, setConfirming] = useState(false);
   const links = [
     { href: '#/activities', label: t('nav.activities') },
     { href: '#/badges', label: t('nav.badges') },
@@ -35,37 +34,20 @@ export function MoreScreen(props: { onSignOut(): Promise<void> }) {
         {session.user.name} · {session.user.email}
         {session.organization ? ` · ${session.organization.name}` : ''}
       </p>
-      {!confirming ? (
-        <button
-          type="button"
-          class="secondary wide"
-          onClick={() => setConfirming(true)}
-          data-testid="sign-out"
-        >
-          {t('settings.signOut')}
-        </button>
-      ) : (
-        <div class="card">
-          <p class={status.pendingCount > 0 ? 'alert alert-error' : ''}>
-            {status.pendingCount > 0
-              ? t('settings.signOutUnsynced', { count: status.pendingCount })
-              : t('settings.signOutConfirm')}
-          </p>
-          <div class="actions">
-            <button type="button" class="secondary" onClick={() => setConfirming(false)}>
-              {t('action.cancel')}
-            </button>
-            <button
-              type="button"
-              class="danger"
-              onClick={() => void props.onSignOut()}
-              data-testid="confirm-sign-out"
-            >
-              {t('settings.signOut')}
-            </button>
-          </div>
-        </div>
-      )}
+      <p class="muted">{t('settings.signOutHint')}</p>
+      <button
+        type="button"
+        class="primary wide"
+        onClick={() => void props.onSignOut()}
+        data-testid="sign-out"
+      >
+        {t('settings.signOut')}
+      </button>
+      <RemoveUnit
+        store={store}
+        unitName={data.unit?.organization?.name ?? session.organization?.name ?? t('lock.unitUnknown')}
+        onRemove={props.onRemoveUnit}
+      />
     </Screen>
   );
 }

@@ -50,7 +50,7 @@ function fieldsOf(form: Form): Record<string, unknown> {
 
 /** Adds a participant (`id` = `new`) or edits one, moving them between groups included. */
 export function ParticipantScreen(props: { id: string }) {
-  const { store } = useApp();
+  const { store, readOnly } = useApp();
   const { t } = useI18n();
   const isNew = props.id === 'new';
   const data = useLive(
@@ -97,67 +97,69 @@ export function ParticipantScreen(props: { id: string }) {
         </p>
       )}
       <form class="card form" onSubmit={save}>
-        <label>
-          {t('field.first_name')}
-          <input
-            name="first_name"
-            required
-            value={form.first_name}
-            onInput={(e) => set({ first_name: e.currentTarget.value })}
+        <fieldset class="form-fields" disabled={readOnly}>
+          <label>
+            {t('field.first_name')}
+            <input
+              name="first_name"
+              required
+              value={form.first_name}
+              onInput={(e) => set({ first_name: e.currentTarget.value })}
+            />
+          </label>
+          <label>
+            {t('field.last_name')}
+            <input
+              name="last_name"
+              required
+              value={form.last_name}
+              onInput={(e) => set({ last_name: e.currentTarget.value })}
+            />
+          </label>
+          <label>
+            {t('field.date_of_birth')}
+            <input
+              type="date"
+              name="date_of_birth"
+              value={form.date_of_birth}
+              onInput={(e) => set({ date_of_birth: e.currentTarget.value })}
+            />
+          </label>
+          <GroupSelect
+            groups={data.roster.groups}
+            value={form.group_id}
+            label={t('field.group_id')}
+            onChange={(id) => set({ group_id: id })}
           />
-        </label>
-        <label>
-          {t('field.last_name')}
-          <input
-            name="last_name"
-            required
-            value={form.last_name}
-            onInput={(e) => set({ last_name: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          {t('field.date_of_birth')}
-          <input
-            type="date"
-            name="date_of_birth"
-            value={form.date_of_birth}
-            onInput={(e) => set({ date_of_birth: e.currentTarget.value })}
-          />
-        </label>
-        <GroupSelect
-          groups={data.roster.groups}
-          value={form.group_id}
-          label={t('field.group_id')}
-          onChange={(id) => set({ group_id: id })}
-        />
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={form.first_leader}
-            onChange={(e) => set({ first_leader: e.currentTarget.checked })}
-          />
-          {t('field.first_leader')}
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={form.second_leader}
-            onChange={(e) => set({ second_leader: e.currentTarget.checked })}
-          />
-          {t('field.second_leader')}
-        </label>
-        <label>
-          {t('field.notes')}
-          <textarea
-            name="notes"
-            rows={3}
-            value={form.notes}
-            onInput={(e) => set({ notes: e.currentTarget.value })}
-          />
-        </label>
-        <FormFooter error={error} saved={saved} backHref="#/participants" saveTestId="save" />
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={form.first_leader}
+              onChange={(e) => set({ first_leader: e.currentTarget.checked })}
+            />
+            {t('field.first_leader')}
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={form.second_leader}
+              onChange={(e) => set({ second_leader: e.currentTarget.checked })}
+            />
+            {t('field.second_leader')}
+          </label>
+          <label>
+            {t('field.notes')}
+            <textarea
+              name="notes"
+              rows={3}
+              value={form.notes}
+              onInput={(e) => set({ notes: e.currentTarget.value })}
+            />
+          </label>
+          <FormFooter error={error} saved={saved} backHref="#/participants" saveTestId="save" />
+        </fieldset>
       </form>
-      {!isNew && data.current && (
+      {!isNew && !readOnly && data.current && (
         <div class="links">
           <a
             class="button secondary"

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
-import { useLive } from '../offline/app-context';
+import { useApp, useLive } from '../offline/app-context';
 import { pointTotals } from '../offline/points';
 import { foldText, fullName, isUnsynced } from '../offline/records';
 import { byGroup, readRoster } from '../offline/roster';
@@ -11,6 +11,7 @@ import { Empty, Screen } from '../ui/screen';
 /** Participants by group, with a search and each one's points; tap one to edit or move them. */
 export function ParticipantsScreen() {
   const { t } = useI18n();
+  const { readOnly } = useApp();
   const [search, setSearch] = useState('');
   const data = useLive(
     ['groups', 'participants', 'points', 'honors'],
@@ -36,9 +37,11 @@ export function ParticipantsScreen() {
     <Screen
       title={t('participants.title')}
       action={
-        <a class="button primary" href="#/participants/new" data-testid="add-participant">
-          {t('participants.add')}
-        </a>
+        readOnly ? undefined : (
+          <a class="button primary" href="#/participants/new" data-testid="add-participant">
+            {t('participants.add')}
+          </a>
+        )
       }
     >
       <input
@@ -49,11 +52,13 @@ export function ParticipantsScreen() {
         value={search}
         onInput={(e) => setSearch(e.currentTarget.value)}
       />
-      <div class="links">
-        <a class="button secondary" href="#/groups/new" data-testid="add-group">
-          {t('groups.add')}
-        </a>
-      </div>
+      {!readOnly && (
+        <div class="links">
+          <a class="button secondary" href="#/groups/new" data-testid="add-group">
+            {t('groups.add')}
+          </a>
+        </div>
+      )}
       {data && data.roster.participants.length === 0 && <Empty>{t('participants.empty')}</Empty>}
       {sections.map(({ group, members }) => (
         <div class="group-block" key={group ? String(group.id) : 'none'}>

@@ -61,7 +61,7 @@ function fieldsOf(form: Form): Record<string, unknown> {
 
 /** Adds or edits a medication requirement. Conflicting edits go to the conflicts inbox. */
 export function RequirementScreen(props: { id: string }) {
-  const { store } = useApp();
+  const { store, readOnly } = useApp();
   const { t } = useI18n();
   const isNew = props.id === 'new';
   const data = useLive(
@@ -116,58 +116,60 @@ export function RequirementScreen(props: { id: string }) {
   return (
     <Screen title={isNew ? t('medication.newRequirement') : t('medication.editRequirement')}>
       <form class="card form" onSubmit={save}>
-        <ParticipantSelect
-          roster={data.roster}
-          value={form.participant_id}
-          onChange={(id) => set({ participant_id: id })}
-        />
-        {text('medication_name')}
-        <label>
-          {t('field.dosage_instructions')}
-          <textarea
-            name="dosage_instructions"
-            rows={2}
-            value={form.dosage_instructions}
-            onInput={(e) => set({ dosage_instructions: e.currentTarget.value })}
+        <fieldset class="form-fields" disabled={readOnly}>
+          <ParticipantSelect
+            roster={data.roster}
+            value={form.participant_id}
+            onChange={(id) => set({ participant_id: id })}
           />
-        </label>
-        {text('route')}
-        {text('frequency_text')}
-        <label>
-          {t('field.frequency_times')}
-          <input
-            name="frequency_times"
-            placeholder="08:00, 20:00"
-            value={form.frequency_times}
-            onInput={(e) => set({ frequency_times: e.currentTarget.value })}
-          />
-        </label>
-        <div class="two">
+          {text('medication_name')}
           <label>
-            {t('field.default_dose_amount')}
-            <input
-              inputMode="decimal"
-              name="default_dose_amount"
-              value={form.default_dose_amount}
-              onInput={(e) => set({ default_dose_amount: e.currentTarget.value })}
+            {t('field.dosage_instructions')}
+            <textarea
+              name="dosage_instructions"
+              rows={2}
+              value={form.dosage_instructions}
+              onInput={(e) => set({ dosage_instructions: e.currentTarget.value })}
             />
           </label>
-          {text('default_dose_unit')}
-        </div>
-        <div class="two">
-          {text('start_date', 'date')}
-          {text('end_date', 'date')}
-        </div>
-        <label>
-          {t('field.general_notes')}
-          <textarea
-            name="general_notes"
-            rows={2}
-            value={form.general_notes}
-            onInput={(e) => set({ general_notes: e.currentTarget.value })}
-          />
-        </label>
-        <FormFooter error={error} saved={saved} backHref="#/medication" saveTestId="save" />
+          {text('route')}
+          {text('frequency_text')}
+          <label>
+            {t('field.frequency_times')}
+            <input
+              name="frequency_times"
+              placeholder="08:00, 20:00"
+              value={form.frequency_times}
+              onInput={(e) => set({ frequency_times: e.currentTarget.value })}
+            />
+          </label>
+          <div class="two">
+            <label>
+              {t('field.default_dose_amount')}
+              <input
+                inputMode="decimal"
+                name="default_dose_amount"
+                value={form.default_dose_amount}
+                onInput={(e) => set({ default_dose_amount: e.currentTarget.value })}
+              />
+            </label>
+            {text('default_dose_unit')}
+          </div>
+          <div class="two">
+            {text('start_date', 'date')}
+            {text('end_date', 'date')}
+          </div>
+          <label>
+            {t('field.general_notes')}
+            <textarea
+              name="general_notes"
+              rows={2}
+              value={form.general_notes}
+              onInput={(e) => set({ general_notes: e.currentTarget.value })}
+            />
+          </label>
+          <FormFooter error={error} saved={saved} backHref="#/medication" saveTestId="save" />
+        </fieldset>
       </form>
     </Screen>
   );

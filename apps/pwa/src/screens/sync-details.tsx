@@ -6,6 +6,7 @@ import { useApp, useLive, useSyncStatus } from '../offline/app-context';
 import { errorText } from '../ui/error-text';
 import { entityLabel, enumLabel, operationLabel } from '../ui/labels';
 import { Empty, Screen } from '../ui/screen';
+import { WaitingForOthers } from '../ui/waiting-changes';
 
 function bytes(lang: Lang, n: number | undefined): string {
   if (n === undefined) return '—';
@@ -71,6 +72,13 @@ export function SyncDetailsScreen() {
         {t('status.syncNow')}
       </button>
 
+      {status.waitingForOthers.length > 0 && (
+        <>
+          <h2>{t('sync.waitingTitle')}</h2>
+          <WaitingForOthers waiting={status.waitingForOthers} class="alert alert-info" />
+        </>
+      )}
+
       <h2>{t('sync.outbox', { count: data.outbox.length })}</h2>
       {data.outbox.length === 0 && <Empty>{t('sync.outboxEmpty')}</Empty>}
       <div class="table-scroll">
@@ -91,6 +99,12 @@ export function SyncDetailsScreen() {
                   {entityLabel(t, e.entityType)} · {operationLabel(t, e.operation)}
                   <br />
                   <code>{String(e.entityId)}</code>
+                  {e.authorName && (
+                    <>
+                      <br />
+                      {t('sync.author')} {e.authorName}
+                    </>
+                  )}
                 </td>
                 <td>
                   {enumLabel(t, 'outbox', e.status)}

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp } from '../offline/app-context';
 import { typedDoseInstant } from '../offline/medication-schedule';
 import { textOrNull } from '../offline/patch';
 import { errorText } from './error-text';
@@ -25,6 +26,7 @@ export function DoseForm(props: {
   onCancel?: () => void;
 }) {
   const { t } = useI18n();
+  const { readOnly } = useApp();
   const [time, setTime] = useState('');
   const [witness, setWitness] = useState(props.witness ?? '');
   const [error, setError] = useState<string | null>(null);
@@ -46,6 +48,8 @@ export function DoseForm(props: {
     }
   };
 
+  // A viewer records no dose: the server would refuse it.
+  if (readOnly) return null;
   return (
     <div class="dose-form" data-testid="dose-form">
       {props.note && <p class="sub dose-note">{props.note}</p>}

@@ -1,4 +1,5 @@
 import { useI18n } from '../i18n/i18n-context';
+import { useApp } from '../offline/app-context';
 
 /** The end of an edit form: the error or "saved" message, then Back and Save. */
 export function FormFooter(props: {
@@ -8,6 +9,8 @@ export function FormFooter(props: {
   saveTestId: string;
 }) {
   const { t } = useI18n();
+  // A viewer sees the record, and nothing to save: the server would refuse it.
+  const { readOnly } = useApp();
   return (
     <>
       {props.error && <p class="alert alert-error">{props.error}</p>}
@@ -16,9 +19,11 @@ export function FormFooter(props: {
         <a class="button secondary" href={props.backHref}>
           {t('action.back')}
         </a>
-        <button type="submit" class="primary" data-testid={props.saveTestId}>
-          {t('action.save')}
-        </button>
+        {!readOnly && (
+          <button type="submit" class="primary" data-testid={props.saveTestId}>
+            {t('action.save')}
+          </button>
+        )}
       </div>
     </>
   );

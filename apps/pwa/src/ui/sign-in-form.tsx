@@ -55,7 +55,9 @@ export function SignInForm(props: { data: AppData; email?: string; onSignedIn(se
       </label>
       {failure && (
         <p class="alert alert-error" role="alert">
-          {t(`login.error.${failure}`)}
+          {failure === 'offline' && props.data.unit
+            ? t('login.error.offlineUnknown')
+            : t(`login.error.${failure}`)}
         </p>
       )}
       <button type="submit" class="primary" disabled={busy}>

@@ -4,15 +4,18 @@ import { useI18n } from '../i18n/i18n-context';
 import { useApp, useSyncStatus } from '../offline/app-context';
 import { DoubleDoseAlert } from './double-dose-alert';
 import { FailedChanges } from './failed-changes';
+import { ownPendingCount, WaitingForOthers } from './waiting-changes';
 
 /**
  * Always on screen: online or offline, changes waiting, last sync, a progress bar while pulling,
  * and the problems a leader must act on (failed changes, conflicts, an expired session, full storage).
  */
 export function StatusBar() {
-  const { store } = useApp();
+  const { store, session } = useApp();
   const { t, lang } = useI18n();
   const status = useSyncStatus(store);
+  // Other people's changes wait for them: counted apart, they are not this person's to send.
+  const own = ownPendingCount(status);
   const [showFailed, setShowFailed] = useState(false);
   const last = status.lastSyncAt
     ? t('status.lastSync', {
@@ -25,8 +28,8 @@ export function StatusBar() {
         <span class={`pill ${status.online ? 'pill-online' : 'pill-offline'}`} data-testid="connectivity">
           {status.online ? t('status.online') : t('status.offline')}
         </span>
-        <span class="status-pending" data-testid="pending-count" data-count={status.pendingCount}>
-          {t('status.pending', { count: status.pendingCount })}
+        <span class="status-pending" data-testid="pending-count" data-count={own}>
+          {t('status.pending', { count: own })}
         </span>
         <span class="status-last" data-testid="last-sync">
           {last}
@@ -56,10 +59,11 @@ export function StatusBar() {
         </div>
       )}
       {status.authPaused && (
-        <a class="alert alert-warn" href="#/signin">
-          {t('status.sessionExpired')}
+        <a class="alert alert-warn" href="#/signin" data-testid="session-expired">
+          {session.token === null ? t('waiting.signInToSend') : t('status.sessionExpired')}
         </a>
       )}
+      <WaitingForOthers waiting={status.waitingForOthers} class="alert alert-info" />
       {status.quotaWarning && <p class="alert alert-warn">{t('status.quota')}</p>}
       <DoubleDoseAlert />
       {status.conflictCount > 0 && (
