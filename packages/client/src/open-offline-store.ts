@@ -125,11 +125,25 @@ export async function openOfflineStore(
 
   const cleanups: (() => void)[] = [];
   let writeTimer: unknown = null;
+  /** The live stream is open: a server change, this device's own push included, is announced. */
+  let liveConnected = false;
+  /** Pulls when the echo of a push never came (the push changed nothing, the stream dropped). */
+  let echoTimer: unknown = null;
+  const ECHO_WAIT_MS = 3_000;
   const syncSoon = () => {
     if (!autoSync) return;
     clock.clearTimeout(writeTimer);
-    writeTimer = clock.setTimeout(() => void engine.sync(), 50);
+    writeTimer = clock.setTimeout(() => {
+      // A local write: push now, and let the stream's echo of the push bring the pull, so that
+      // one tap costs one push and one pull (docs/architecture.md, "Requests per change").
+      void engine.sync({ pullAfterEcho: liveConnected }).then((report) => {
+        if (!report.pullDeferred) return;
+        clock.clearTimeout(echoTimer);
+        echoTimer = clock.setTimeout(() => void engine.sync(), ECHO_WAIT_MS);
+      });
+    }, 50);
   };
+  cleanups.push(() => clock.clearTimeout(echoTimer));
 
   const repository = new Repository({
     db,
@@ -184,8 +198,15 @@ export async function openOfflineStore(
         factory,
         clock,
         reconnectMs: 5_000,
-        onChange: () => void engine.sync(),
-        onConnectedChange: (connected) => (connected ? stopPoll() : poll()),
+        onChange: () => {
+          clock.clearTimeout(echoTimer);
+          void engine.sync();
+        },
+        onConnectedChange: (connected) => {
+          liveConnected = connected;
+          if (connected) stopPoll();
+          else poll();
+        },
       });
       events.start();
       cleanups.push(() => events.stop());

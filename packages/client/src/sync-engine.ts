@@ -37,6 +37,11 @@ export interface SyncRunOptions {
   fullRefresh?: boolean;
   /** Send failed changes now, without waiting out their backoff (the device came back online). */
   ignoreBackoff?: boolean;
+  /**
+   * Leave the pull to the live stream's echo of what this run pushed (the stream is up): a
+   * local write then costs one push and one pull. When the push applied nothing, pulls anyway.
+   */
+  pullAfterEcho?: boolean;
 }
 
 const CONFLICT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -51,6 +56,7 @@ function emptyReport(): SyncReport {
     fullRefresh: false,
     skipped: null,
     error: null,
+    pullDeferred: false,
   };
 }
 
@@ -79,6 +85,8 @@ export class SyncEngine {
     this.queued = {
       fullRefresh: Boolean(this.queued?.fullRefresh || options.fullRefresh),
       ignoreBackoff: Boolean(this.queued?.ignoreBackoff || options.ignoreBackoff),
+      // A queued run pulls unless every call it answers left the pull to the echo.
+      pullAfterEcho: (this.queued?.pullAfterEcho ?? true) && Boolean(options.pullAfterEcho),
     };
     this.followUp ??= this.current
       .catch(() => undefined)
@@ -193,6 +201,10 @@ export class SyncEngine {
       report.failed += pushed.failed;
     }
     await this.o.refreshCounts();
+    if (options.pullAfterEcho && report.pushed > 0 && !options.fullRefresh) {
+      report.pullDeferred = true;
+      return;
+    }
     const pulled = await pullAll(
       {
         db,

@@ -79,6 +79,8 @@ export interface SyncReport {
   skipped: null | 'offline' | 'auth-paused' | 'locked' | 'closed';
   /** The error that stopped the run early (network, 401...). */
   error: OfflineStoreError | null;
+  /** The run pushed and left its pull to the live stream's echo of the push (see `sync-engine`). */
+  pullDeferred: boolean;
 }
 
 /** Progress of a long pull. */
