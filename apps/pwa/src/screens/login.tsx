@@ -55,7 +55,10 @@ function LockedUnit(props: {
   return (
     <>
       <h2 class="lock-head" data-testid="locked">
-        <span aria-hidden="true">🔒</span> {t('lock.title')}
+        <svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="currentColor">
+          <path d="M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5Zm-3 8V7a3 3 0 0 1 6 0v3H9Z" />
+        </svg>
+        {t('lock.title')}
       </h2>
       <p class="muted">{t('lock.hint', { unit: unitName })}</p>
       <WaitingForOthers waiting={status.waitingForOthers} class="alert alert-info" />
