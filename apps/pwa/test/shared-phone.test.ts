@@ -286,4 +286,52 @@ describe('one phone, several leaders', () => {
     expect(requests.length, requests.join(', ')).toBeLessThanOrEqual(2);
     await context.close();
   });
+  it('removes the unit from the phone only as a separate action that says what would be lost', async () => {
+    const context = await phone();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await signInOnForm(page, MATHIEU);
+    await waitForSynced(page);
+    await context.setOffline(true);
+    await page.locator('[data-testid=connectivity]', { hasText: 'Hors ligne' }).waitFor();
+    const reason = `Nœud de chaise ${Date.now() % 100000}`;
+    await awardHonor(page, reason);
+    await waitForPending(page, 1);
+
+    await go(page, 'more');
+    await page.click('[data-testid=remove-unit]');
+    await page
+      .locator('[data-testid=remove-unit-loses]', {
+        hasText: '1 modification pas encore envoyée serait perdue.',
+      })
+      .waitFor();
+    const confirm = page.locator('[data-testid=confirm-remove-unit]');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.click('[data-testid=remove-unit-accept]');
+    expect(await confirm.isDisabled()).toBe(false);
+    await screenshot(page, 'remove-unit-confirm');
+    await confirm.click();
+
+    // A fresh phone: the first sign-in screen, no lock, nothing of the unit left in IndexedDB.
+    await page.locator('input[name=email]').waitFor();
+    expect(await page.locator('[data-testid=locked]').count()).toBe(0);
+    const left = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('WampumsOfflineDB');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const count = (store: string) =>
+        new Promise<number>((resolve) => {
+          if (!db.objectStoreNames.contains(store)) return resolve(0);
+          const request = db.transaction(store).objectStore(store).count();
+          request.onsuccess = () => resolve(request.result);
+        });
+      const result = { participants: await count('participants'), outbox: await count('_outbox') };
+      db.close();
+      return result;
+    });
+    expect(left).toEqual({ participants: 0, outbox: 0 });
+    await context.close();
+  });
 });

@@ -44,7 +44,7 @@ export function RemoveUnit(props: { store: OfflineStore; unitName: string; onRem
             {t(pluralKey(lang, 'unit.loses', lost), { count: lost })}
             {byWhom.length > 0 ? ` (${byWhom.join(', ')})` : ''}
           </p>
-          <label class="check-row">
+          <label class="check">
             <input
               type="checkbox"
               checked={accepted}
