@@ -148,6 +148,8 @@ export class AppData {
     }
     const unitId = this.unitHeld?.organizationId ?? this.current?.user.organizationId;
     if (unitId !== undefined && unitId !== session.user.organizationId) {
+      // The session just opened is of no use here: it ends at once.
+      if (session.token) void revokeToken(this.baseUrl, session.token);
       throw new SignInError('other_organization');
     }
     if (session.token) {
