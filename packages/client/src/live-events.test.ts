@@ -68,4 +68,47 @@ describe('live server events', () => {
     expect(server.pullRequests).toBe(pullsBefore + 1);
     expect(sources.length).toBe(2);
   });
+  it('leaves a local write’s pull to the echo of its push: one push and one pull per write', async () => {
+    const clock = new FakeClock();
+    const server = new FakeSyncServer(() => clock.now());
+    const sources: FakeEventSource[] = [];
+    store = await openTestStore(server.transport(), {
+      clock,
+      autoSync: true,
+      eventSource: (url) => {
+        const source = new FakeEventSource(url);
+        sources.push(source);
+        return source;
+      },
+    });
+    await settle(40);
+    await store.sync();
+    const source = sources[0] as FakeEventSource;
+    source.onopen?.({});
+    await settle(40);
+    await vi.waitFor(() => expect(store.status.current.syncing).toBe(false));
+
+    const pulls = server.pullRequests;
+    await store.create('groups', { name: 'Castors' });
+    clock.advance(50);
+    await vi.waitFor(() => expect(server.pushes).toHaveLength(1));
+    await vi.waitFor(() => expect(store.status.current.pendingCount).toBe(0));
+    await settle(40);
+    expect(server.pullRequests).toBe(pulls);
+    // The server announces the commit: that is the one pull.
+    source.emit('changes', JSON.stringify({ cursor: '2' }));
+    await vi.waitFor(() => expect(server.pullRequests).toBe(pulls + 1));
+    clock.advance(10_000);
+    await settle(40);
+    expect(server.pullRequests).toBe(pulls + 1);
+
+    // No echo (the stream is silent): the write's run pulls by itself a few seconds later.
+    await store.create('groups', { name: 'Louveteaux' });
+    clock.advance(50);
+    await vi.waitFor(() => expect(server.pushes).toHaveLength(2));
+    await settle(40);
+    expect(server.pullRequests).toBe(pulls + 1);
+    clock.advance(3_000);
+    await vi.waitFor(() => expect(server.pullRequests).toBe(pulls + 2));
+  }, 20_000);
 });
