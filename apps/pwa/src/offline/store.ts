@@ -50,7 +50,13 @@ export class AppData {
       getToken: async (forUser) => (data ? data.token(forUser) : null),
     });
     const session = await readSession(store.db);
-    data = new AppData(store, session, await readUnit(store.db), baseUrl);
+    let unit = await readUnit(store.db);
+    if (!unit && session) {
+      // Signed in under a version that did not record the unit: the session's organization is it.
+      unit = { organizationId: session.user.organizationId, organization: session.organization };
+      await writeUnit(store.db, unit);
+    }
+    data = new AppData(store, session, unit, baseUrl);
     if (session) {
       await store.setUser(authorOf(session));
       // The store's first run started before the session was read and paused for want of a
