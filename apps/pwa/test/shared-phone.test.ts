@@ -313,8 +313,10 @@ describe('one phone, several leaders', () => {
     await confirm.click();
 
     // A fresh phone: the first sign-in screen, no lock, nothing of the unit left in IndexedDB.
-    await page.locator('input[name=email]').waitFor();
-    expect(await page.locator('[data-testid=locked]').count()).toBe(0);
+    await page.waitForFunction(
+      () => document.querySelector('input[name=email]') && !document.querySelector('[data-testid=locked]'),
+    );
+    expect(await page.locator('[data-testid=remove-unit]').count()).toBe(0);
     const left = await page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const open = indexedDB.open('WampumsOfflineDB');
