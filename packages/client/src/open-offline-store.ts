@@ -85,13 +85,18 @@ export async function openOfflineStore(
     status,
     clock,
     async count() {
-      const counts = await Promise.all(UNSYNCED_STATUSES.map(countStatus));
+      // Read side by side, as one moment of the outbox: a write adjusting the counts meanwhile
+      // must not be overwritten by figures read before it (see `OutboxCounter`).
+      const [waiting, counts] = await Promise.all([
+        waitingForOthers(db, user),
+        Promise.all(UNSYNCED_STATUSES.map(countStatus)),
+      ]);
       const byStatus = new Map(UNSYNCED_STATUSES.map((s, i) => [s, counts[i] ?? 0]));
       return {
         pendingCount: counts.reduce((a, b) => a + b, 0),
         failedCount: byStatus.get('failed') ?? 0,
         conflictCount: byStatus.get('conflict') ?? 0,
-        waitingForOthers: await waitingForOthers(db, user),
+        waitingForOthers: waiting,
       };
     },
   });
