@@ -11,5 +11,7 @@ export * from './field-spec';
 export * from './field-types';
 export * from './graph';
 export * from './protocol';
+export * from './read-rules';
+export * from './roles';
 export * from './sync-records';
 export * from './temp-id';
