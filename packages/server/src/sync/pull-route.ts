@@ -1,6 +1,6 @@
 import { pullQuerySchema } from '@wampums/schema';
 import type { FastifyInstance } from 'fastify';
-import { authenticate } from '../auth/guard';
+import { authenticateReader } from '../auth/read-access';
 import type { AppContext } from '../context';
 import { parseOrThrow } from '../errors';
 import { pullPage } from './pull';
@@ -8,12 +8,12 @@ import { pullPage } from './pull';
 /** `GET /sync/pull?cursor=&limit=&clientId=`. */
 export function pullRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/sync/pull', async (request) => {
-    const actor = await authenticate(request, ctx.tokens);
+    const reader = await authenticateReader(request, ctx);
     const query = parseOrThrow(pullQuerySchema, request.query, 'query');
     const page = await pullPage(
       ctx.db,
       ctx.cursors,
-      actor.organizationId,
+      reader,
       query.cursor,
       query.limit,
       Date.now(),
