@@ -31,6 +31,8 @@ export interface ServerConfig {
   requestTimeoutMs?: number;
   /** Change-log rows older than this many days are pruned (default 30, never below 14). */
   logRetentionDays?: number;
+  /** Receipts and temp ids older than this many days are pruned (default 90, never below 30). */
+  receiptRetentionDays?: number;
 }
 
 /** Limits with defaults filled in. */

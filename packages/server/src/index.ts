@@ -8,3 +8,4 @@ export { DEMO_PASSWORD } from './seed/demo';
 export { DEMO } from './seed/demo-names';
 export { type RunningServer, startServer } from './server';
 export { pruneChangeLog } from './sync/log-position';
+export { pruneReceipts, RECEIPT_RETENTION_DAYS } from './writes/retention';

@@ -2,12 +2,14 @@ import type { Database } from './database';
 import { coreMigration } from './migrations/001-core';
 import { entitiesMigration } from './migrations/002-entities';
 import { receiptClientsMigration } from './migrations/003-receipt-clients';
+import { receiptRetentionMigration } from './migrations/004-receipt-retention';
 
 /** Every migration, in the order they apply. Append only. */
 export const MIGRATIONS: readonly { id: string; sql: string }[] = [
   coreMigration,
   entitiesMigration,
   receiptClientsMigration,
+  receiptRetentionMigration,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations of several starting instances. */

@@ -219,7 +219,7 @@ function idsByType(targets: Iterable<Target>): Map<EntityType, number[]> {
 /**
  * The rows of `targets` whose current version `clientId` already holds from its push answers
  * (as `type:id`): a row still there whose `updated_at` is the one a push of that device was
- * answered with (its receipt's entity), or a row gone that a push of that device deleted. A
+ * answered with (its receipt's `entity_updated_at`), or a row gone that a push of that device deleted. A
  * row changed since by anyone or anything else (another device, a cascade, a server rule) has
  * another `updated_at`, or no receipt of that device at all, and is sent. One statement.
  */
@@ -241,7 +241,7 @@ async function echoesOf(
         SELECT 1 FROM sync_receipts AS r
         WHERE r.organization_id = $1 AND r.entity_type = ${t} AND r.server_id = e.id
           AND r.client_id = $2 AND r.operation <> 'delete'
-          AND (r.entity->>'updated_at')::timestamptz = e.updated_at)
+          AND r.entity_updated_at = e.updated_at)
     UNION ALL
     SELECT ${t}::text, r.server_id FROM sync_receipts AS r
       WHERE r.organization_id = $1 AND r.entity_type = ${t} AND r.server_id = ANY(${list})
