@@ -22,6 +22,8 @@ export interface ServerConfig {
   pwaDir: string | null;
   /** pino level: `info` by default, `silent` in tests. */
   logLevel?: string;
+  /** Where log lines go (default stdout); tests read them here. */
+  logStream?: { write(line: string): void };
   /** Interval of the live channel's heartbeat comment, in ms (default 20 s). */
   heartbeatMs?: number;
   /**
