@@ -2,6 +2,7 @@ import { type OfflineStore, openOfflineStore } from '@wampums/client';
 import { refreshSession, SignInError, signIn } from './auth-api';
 import { fetchMembers } from './members-api';
 import { type AppSession, readSession, writeSession } from './session';
+import { forgetUnitLoaded, keepStorageFor, markUnitLoaded, noticeEviction } from './storage-keeping';
 
 /** Refresh the token when it expires within this window and the device is online. */
 const REFRESH_BEFORE_MS = 12 * 60 * 60 * 1000;
@@ -13,12 +14,26 @@ const REFRESH_BEFORE_MS = 12 * 60 * 60 * 1000;
  */
 export class AppData {
   private refreshing: Promise<void> | null = null;
+  private unitMarked = false;
 
   private constructor(
     readonly store: OfflineStore,
     private current: AppSession | null,
     private readonly baseUrl: string,
-  ) {}
+    /** The browser cleared this device's database since the unit was last loaded here. */
+    readonly evicted: boolean,
+  ) {
+    // Once a sync has stored the unit, mark it (in the database and outside it), so that an
+    // eviction of the database is noticed at the next opening (`storage-keeping.ts`).
+    store.status.subscribe((status) => {
+      const user = this.current?.user;
+      if (this.unitMarked || !user || status.lastSyncAt === null) return;
+      this.unitMarked = true;
+      void markUnitLoaded(store.db, user).catch(() => {
+        this.unitMarked = false;
+      });
+    });
+  }
 
   /** Opens the store of this device; a session kept from an earlier visit signs the user back in. */
   static async open(baseUrl: string = location.origin): Promise<AppData> {
@@ -27,9 +42,11 @@ export class AppData {
       baseUrl,
       getToken: async () => (data ? data.token() : null),
     });
-    data = new AppData(store, await readSession(store.db), baseUrl);
+    const evicted = await noticeEviction(store.db);
+    data = new AppData(store, await readSession(store.db), baseUrl, evicted);
     if (data.current) {
       await store.setUser(data.current.user);
+      void keepStorageFor(data.current.user.role);
       // The store's first run started before the session was read and paused for want of a
       // token: resume now instead of waiting for the next trigger.
       void store.resumeAuth().catch(() => undefined);
@@ -89,6 +106,8 @@ export class AppData {
       throw new SignInError('other_organization');
     }
     await this.adopt(session);
+    // A leader's device holds changes nobody else has yet: ask the browser to keep its storage.
+    void keepStorageFor(session.user.role);
     void this.store.resumeAuth().catch(() => undefined);
     void this.refreshMembers();
     return session;
@@ -99,6 +118,7 @@ export class AppData {
    * user about unsynced changes first. Resolves to a fresh, empty `AppData`.
    */
   async signOut(): Promise<AppData> {
+    forgetUnitLoaded();
     await this.store.close();
     await this.store.db.delete();
     return AppData.open(this.baseUrl);

@@ -12,6 +12,11 @@ export function LoginScreen(props: { data: AppData; onSignedIn(session: AppSessi
       <img src="/icons/icon-192.png" alt="" width={72} height={72} class="login-logo" />
       <h1>Wampums</h1>
       <p class="muted">{t('login.tagline')}</p>
+      {props.data.evicted && (
+        <p class="alert alert-warn" role="alert" data-testid="evicted-notice">
+          {t('storage.evicted')}
+        </p>
+      )}
       <SignInForm data={props.data} onSignedIn={props.onSignedIn} />
       <LangSwitch />
     </main>
