@@ -12,6 +12,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context';
 import type { Queryable } from '../db/database';
 import type { Row } from '../entities/rows';
+import type { WriteOutcome } from '../writes/write-types';
 import { authenticate } from './guard';
 
 /**
@@ -86,4 +87,23 @@ export function readableChanges(role: Role, changes: readonly PulledChange[]): P
     const entity = readableRow(role, change.entityType, change.entity) as Row;
     return [{ ...change, entity }];
   });
+}
+
+/**
+ * A write's outcome as its writer reads it (rows in `entity`, `current`, `serverEntity`), with the
+ * role the write was authorized with. By default every writing role reads everything, so this
+ * only matters to a rule that hides something from a role that writes.
+ */
+export function readableOutcome(role: Role, type: EntityType, outcome: WriteOutcome): WriteOutcome {
+  const view = (row: Row | null) => (row === null ? null : (readableRow(role, type, row) as Row | null));
+  switch (outcome.status) {
+    case 'applied':
+      return { ...outcome, entity: view(outcome.entity) };
+    case 'duplicate':
+      return { ...outcome, entity: view(outcome.entity), current: view(outcome.current) };
+    case 'conflict':
+      return { ...outcome, serverEntity: view(outcome.serverEntity) };
+    default:
+      return outcome;
+  }
 }

@@ -9,7 +9,13 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { assertCanWrite, authenticate } from '../auth/guard';
-import { assertCanFilter, assertCanRead, authenticateReader, readableRows } from '../auth/read-access';
+import {
+  assertCanFilter,
+  assertCanRead,
+  authenticateReader,
+  readableOutcome,
+  readableRows,
+} from '../auth/read-access';
 import type { Actor } from '../auth/tokens';
 import type { AppContext } from '../context';
 import { parseOrThrow } from '../errors';
@@ -125,7 +131,11 @@ export function entityRoutes(app: FastifyInstance, ctx: AppContext): void {
       correlationId: idempotencyKeyOf(request),
       dependencies: [],
     };
-    return reply(res, await applyWrite(ctx.db, actor, req, new RequestTempIds()), true);
+    return reply(
+      res,
+      readableOutcome(actor.role, type, await applyWrite(ctx.db, actor, req, new RequestTempIds())),
+      true,
+    );
   });
 
   app.patch('/:type/:id', async (request, res) => {
@@ -147,7 +157,11 @@ export function entityRoutes(app: FastifyInstance, ctx: AppContext): void {
       correlationId: null,
       dependencies: [],
     };
-    return reply(res, await applyWrite(ctx.db, actor, req, new RequestTempIds()), false);
+    return reply(
+      res,
+      readableOutcome(actor.role, type, await applyWrite(ctx.db, actor, req, new RequestTempIds())),
+      false,
+    );
   });
 
   app.delete('/:type/:id', async (request, res) => {
@@ -164,6 +178,10 @@ export function entityRoutes(app: FastifyInstance, ctx: AppContext): void {
       correlationId: null,
       dependencies: [],
     };
-    return reply(res, await applyWrite(ctx.db, actor, req, new RequestTempIds()), false);
+    return reply(
+      res,
+      readableOutcome(actor.role, type, await applyWrite(ctx.db, actor, req, new RequestTempIds())),
+      false,
+    );
   });
 }

@@ -1,6 +1,7 @@
 import { type PushResult, pushChangeSchema, pushRequestSchema, WampumsError } from '@wampums/schema';
 import type { FastifyInstance } from 'fastify';
 import { assertCanWrite, authenticate } from '../auth/guard';
+import { readableOutcome } from '../auth/read-access';
 import type { AppContext } from '../context';
 import { issuesOf, parseOrThrow } from '../errors';
 import { applyWrites } from '../writes/apply-write';
@@ -63,7 +64,11 @@ export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
     );
     valid.forEach((v, i) => {
       const outcome = outcomes[i];
-      if (outcome) results[v.index] = toPushResult(v.correlationId, outcome);
+      if (outcome)
+        results[v.index] = toPushResult(
+          v.correlationId,
+          readableOutcome(actor.role, v.request.entityType, outcome),
+        );
     });
     return { data: { results, serverTime: new Date().toISOString() } };
   });
