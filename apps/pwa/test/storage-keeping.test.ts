@@ -97,6 +97,10 @@ describe('storage that stays, in Chromium', () => {
     expect(await rawCount(page, 'participants')).toBeGreaterThan(0);
     expect(await rawCount(page, 'medication_requirements')).toBe(0);
     expect(await rawCount(page, 'medication_distributions')).toBe(0);
+    // Nothing to show there: the medication tab is not offered.
+    expect(await page.locator('.bottom-nav a').count()).toBe(4);
+    expect(await page.locator('.bottom-nav a[href="#/medication"]').count()).toBe(0);
+    await screenshot(page, 'viewer-participants');
     await context.close();
   });
 
