@@ -1,4 +1,5 @@
-// `npm start`: builds the PWA when it has not been built yet, then runs the server with tsx.
+// `npm start`: builds the PWA when it has not been built yet, then runs the server with tsx, on
+// the packages' TypeScript source (the `@wampums/source` condition: scripts/workspace-sources.ts).
 // Settings come from the environment (PORT, HOST, DATABASE_URL, DATA_DIR, SEED_DEMO, JWT_SECRET,
 // LOG_LEVEL); see docs/server.md.
 import { spawn, spawnSync } from 'node:child_process';
@@ -21,11 +22,15 @@ if (!existsSync(pwaIndex)) {
   }
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/server/src/main.ts')], {
-  cwd: root,
-  stdio: ['inherit', 'pipe', 'inherit'],
-  env: process.env,
-});
+const child = spawn(
+  process.execPath,
+  ['--conditions=@wampums/source', '--import', 'tsx', join(root, 'packages/server/src/main.ts')],
+  {
+    cwd: root,
+    stdio: ['inherit', 'pipe', 'inherit'],
+    env: process.env,
+  },
+);
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
   const match = /listening on (\S+)/.exec(String(chunk));

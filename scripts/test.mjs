@@ -1,4 +1,6 @@
-// The one test command: type-check, lint, build the app, then every test of every package.
+// The one test command: type-check, lint, build the packages and the app, check the packages'
+// published shape, then every test of every package (the example app's test installs the packed
+// packages, so they are built first).
 // It stops at the first failing step and exits non-zero, so CI fails with it.
 import { spawnSync } from 'node:child_process';
 import { ensureChromium } from './ensure-chromium.mjs';
@@ -11,6 +13,7 @@ const steps = [
   ['type-check', 'npm', ['run', 'typecheck']],
   ['lint', 'npm', ['run', 'lint']],
   ['build', 'npm', ['run', 'build']],
+  ['package checks', 'node', ['scripts/check-packages.mjs']],
   ['tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],
 ];
 for (const [name, cmd, args] of steps) {

@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { workspaceSources } from '../../scripts/workspace-sources.mjs';
 
 // The app shell is precached by the service worker (src/sw.ts, built by vite-plugin-pwa in
 // injectManifest mode); updates wait for the user to accept them (`registerType: 'prompt'`).
@@ -7,6 +8,7 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   plugins: [
+    workspaceSources(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { workspaceSources } from '../../scripts/workspace-sources.mjs';
 import type { BenchApi } from '../page/main';
 import type { PeerBenchApi } from '../page/peer-main';
 
@@ -19,6 +20,7 @@ export async function buildBenchPage(): Promise<void> {
     base: PAGE_BASE,
     logLevel: 'warn',
     configFile: false,
+    plugins: [workspaceSources()],
     build: {
       outDir: PAGE_DIST,
       emptyOutDir: true,

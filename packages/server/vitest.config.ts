@@ -1,6 +1,8 @@
 import { defineProject } from 'vitest/config';
+import { workspaceSources } from '../../scripts/workspace-sources.mjs';
 
 export default defineProject({
+  plugins: [workspaceSources()],
   test: {
     name: 'server',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

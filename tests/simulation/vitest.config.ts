@@ -1,9 +1,11 @@
 import { defineProject } from 'vitest/config';
+import { workspaceSources } from '../../scripts/workspace-sources.mjs';
 
 const soak = process.env.SIM_PROFILE === 'soak';
 const soakMinutes = Number(process.env.SOAK_MINUTES ?? 10);
 
 export default defineProject({
+  plugins: [workspaceSources()],
   test: {
     name: 'simulation',
     include: ['**/*.test.ts'],

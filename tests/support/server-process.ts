@@ -53,7 +53,7 @@ export class ServerProcess {
     delete env.DATA_DIR;
     if (this.options.databaseUrl) env.DATABASE_URL = this.options.databaseUrl;
     if (this.options.dataDir) env.DATA_DIR = this.options.dataDir;
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    const child = spawn(process.execPath, ['--conditions=@wampums/source', '--import', 'tsx', MAIN], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,8 +2,7 @@ import type { ConflictRecord } from '@wampums/schema';
 import { describe, expect, it } from 'vitest';
 import { canAssign, seatsUsed } from '../src/offline/carpool-seats';
 import { conflictFields } from '../src/offline/conflict-fields';
-import { localInstant } from '../src/offline/dates';
-import { dosesOfDay } from '../src/offline/medication-schedule';
+import { dosesOfDay, typedDoseInstant } from '../src/offline/medication-schedule';
 import { changedFields } from '../src/offline/patch';
 import { pointTotals } from '../src/offline/points';
 
@@ -40,28 +39,75 @@ describe('point totals', () => {
 });
 
 describe('medication schedule', () => {
-  it('lists the doses of the day in time order, within the requirement dates, matched to recorded doses', () => {
-    const requirements = [
-      {
-        id: 1,
-        participant_id: 5,
-        frequency_times: ['20:00', '08:00'],
-        start_date: '2026-07-01',
-        end_date: null,
-      },
-      { id: 2, participant_id: 6, frequency_times: ['12:00'], start_date: '2026-07-20', end_date: null },
-    ];
+  const zone = 'America/Toronto';
+  const requirements = [
+    {
+      id: 1,
+      participant_id: 5,
+      frequency_times: ['20:00', '08:00'],
+      start_date: '2026-07-01',
+      end_date: null,
+    },
+    { id: 2, participant_id: 6, frequency_times: ['12:00'], start_date: '2026-07-20', end_date: null },
+    { id: 3, participant_id: 6, frequency_times: [], start_date: null, end_date: null },
+  ];
+
+  it('lists the slots of the day on the unit clock, matched to recorded doses, and every other dose of the day', () => {
+    // 08:00 in Toronto, whatever zone the test runs in.
     const given = {
       id: 9,
       medication_requirement_id: 1,
-      scheduled_for: localInstant('2026-07-14', '08:00'),
+      scheduled_for: '2026-07-14T12:00:00.000Z',
       status: 'given',
     };
-    const doses = dosesOfDay('2026-07-14', requirements, [given]);
-    expect(doses.map((d) => [d.requirement.id, d.time, d.distribution?.id])).toEqual([
-      [1, '08:00', 9],
-      [1, '20:00', undefined],
+    // A dose recorded at 14:10 Toronto time (no slot then), and one of the day before.
+    const extra = {
+      id: 10,
+      medication_requirement_id: 1,
+      scheduled_for: '2026-07-14T18:10:00.000Z',
+      status: 'given',
+    };
+    const yesterday = {
+      id: 11,
+      medication_requirement_id: 1,
+      scheduled_for: '2026-07-14T03:00:00.000Z',
+      status: 'given',
+    };
+    const asNeeded = [
+      {
+        id: 12,
+        medication_requirement_id: 3,
+        scheduled_for: '2026-07-12T15:00:00.000Z',
+        administered_at: '2026-07-12T15:00:00.000Z',
+        status: 'given',
+      },
+      {
+        id: 13,
+        medication_requirement_id: 3,
+        scheduled_for: '2026-07-13T15:00:00.000Z',
+        administered_at: '2026-07-13T15:00:00.000Z',
+        status: 'given',
+      },
+    ];
+    const day = dosesOfDay(
+      '2026-07-14',
+      zone,
+      requirements,
+      [given, extra, yesterday, ...asNeeded],
+      Date.parse('2026-07-15T12:00:00Z'),
+    );
+    expect(day.slots.map((d) => [d.requirement.id, d.time, d.distribution?.id, d.timing])).toEqual([
+      [1, '08:00', 9, 'on-time'],
+      [1, '20:00', undefined, 'overdue'],
     ]);
+    expect(day.others.map((d) => d.id)).toEqual([10]);
+    expect(day.asNeeded.map((a) => [a.requirement.id, a.lastGiven?.id])).toEqual([[3, 13]]);
+  });
+
+  it('reads a typed time as today on the unit clock, or yesterday when today would be to come', () => {
+    const now = Date.parse('2026-07-14T12:00:00Z'); // 08:00 in Toronto
+    expect(typedDoseInstant('07:45', zone, now)).toBe('2026-07-14T11:45:00.000Z');
+    expect(typedDoseInstant('23:50', zone, now)).toBe('2026-07-14T03:50:00.000Z');
   });
 });
 

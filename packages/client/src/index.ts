@@ -9,13 +9,20 @@ export { type Clock, systemClock } from './clock';
 export type { ClientOutboxEntry } from './coalesce';
 export { globalConnectivity, ManualConnectivity } from './connectivity';
 export { type IndexedDBDependencies, type StoredRecord, WampumsOfflineDB } from './db';
+export { offlineDbName } from './db-name';
 export { CURRENT_SCHEMA_VERSION, storesV1, storesV2 } from './db-versions';
 export { type ClientErrorCode, isQuotaError, OfflineStoreError } from './errors';
 export { type EventSourceFactory, type EventSourceLike, globalEventSource } from './live-events';
 export { openOfflineStore } from './open-offline-store';
 export { API_CACHE_PREFIX, CACHE_EXPIRES_HEADER, purgeExpiredApiCache } from './quota';
 export { newEntry as newOutboxEntry } from './repository';
-export { createSyncLock, globalLocks, type LockManagerLike, type SyncLockProvider } from './sync-lock';
+export {
+  createSyncLock,
+  globalLocks,
+  type LockManagerLike,
+  type SyncLockProvider,
+  syncLockName,
+} from './sync-lock';
 export { PUSH_PHASES } from './timeline';
 export { apiUrl, HttpTransport, type Transport } from './transport';
 export type {

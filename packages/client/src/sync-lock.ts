@@ -1,3 +1,4 @@
+import { OFFLINE_DB_NAME } from '@wampums/schema';
 import type { Clock } from './clock';
 import type { WampumsOfflineDB } from './db';
 
@@ -21,6 +22,15 @@ export interface SyncLease {
 
 export const SYNC_LEASE_KEY = 'syncLease';
 const LOCK_NAME = 'wampums-sync';
+
+/**
+ * The Web Lock of one database: contexts syncing another database of the same origin (another
+ * account, another app: see `offlineDbName`) never wait for this one. The default database keeps
+ * the name it always had, so an updated tab and an older service worker still exclude each other.
+ */
+export function syncLockName(dbName: string): string {
+  return dbName === OFFLINE_DB_NAME ? LOCK_NAME : `${LOCK_NAME}:${dbName}`;
+}
 
 /** The subset of the Web Locks API used here (`navigator.locks`). */
 export interface LockManagerLike {
@@ -56,6 +66,7 @@ export function globalLocks(): LockManagerLike | null {
  */
 export function createSyncLock(options: SyncLockOptions): SyncLockProvider {
   const { db, clock, leaseMs, owner, locks } = options;
+  const lockName = syncLockName(db.name);
 
   const readLease = async () => (await db._syncMeta.get(SYNC_LEASE_KEY))?.value as SyncLease | undefined;
   const writeLease = () =>
@@ -113,14 +124,14 @@ export function createSyncLock(options: SyncLockOptions): SyncLockProvider {
         await writeLease();
         return hold(work);
       };
-      const first = await locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) =>
+      const first = await locks.request(lockName, { ifAvailable: true }, async (lock) =>
         lock ? run() : none,
       );
       if (first !== none) return { acquired: true, value: first as Awaited<ReturnType<typeof work>> };
       const lease = await readLease();
       // The holder has stopped renewing: it is frozen or gone without releasing. Take over.
       if (lease && lease.owner !== owner && lease.expiresAt <= clock.now()) {
-        return { acquired: true, value: await locks.request(LOCK_NAME, { steal: true }, run) };
+        return { acquired: true, value: await locks.request(lockName, { steal: true }, run) };
       }
       return { acquired: false };
     },

@@ -22,7 +22,7 @@ export interface OfflineStoreOptions extends IndexedDBDependencies {
   user?: Pick<SessionUser, 'id' | 'organizationId'> | null;
   fetch?: typeof globalThis.fetch;
   clock?: Clock;
-  /** Database name (default `WampumsOfflineDB`). */
+  /** Database name (default `WampumsOfflineDB`); one per account: `offlineDbName(...)`. */
   dbName?: string;
   /** Cross-context mutual exclusion of sync (default: Web Locks, else a lease in `_syncMeta`). */
   locks?: SyncLockProvider;

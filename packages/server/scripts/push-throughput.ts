@@ -2,7 +2,7 @@
  * Push throughput: starts a server on a fresh PostgreSQL database (or in-memory PGlite with
  * `--pglite`), pushes 2,000 changes in batches of 200 (each batch a temp-id chain
  * group → participants → attendance + honors, plus updates of rows created in the batch)
- * and prints changes per second. Run: `npx tsx packages/server/scripts/push-throughput.ts`.
+ * and prints changes per second. Run: `npx tsx --conditions=@wampums/source packages/server/scripts/push-throughput.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import { generateTempId } from '@wampums/schema';

@@ -9,10 +9,11 @@ import { entityRoutes } from './entities/routes';
 import { errorBody, handleError } from './errors';
 import { safeError, safeRequest } from './log-safety';
 import { memberRoutes } from './members/routes';
+import { wampumsSync } from './plugin';
 import { registerStatic } from './static';
-import { eventRoutes, type LiveStreams } from './sync/events';
-import { pullRoutes } from './sync/pull-route';
-import { pushRoutes } from './sync/push-route';
+import { tokenAuth } from './sync/auth-adapter';
+import { syncCoreOf } from './sync/core';
+import type { LiveStreams } from './sync/events';
 
 /**
  * A CSP that lets the PWA run: its own scripts, styles (inline ones too: the UI library sets
@@ -108,6 +109,9 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
     });
   }
 
+  // The sync contract, mounted exactly as another app mounts it (docs/adopting.md).
+  await app.register(wampumsSync, { core: syncCoreOf(ctx, streams), auth: tokenAuth(ctx.tokens, ctx.db) });
+
   await app.register(
     async (api) => {
       api.get('/health', async (_request, reply) => {
@@ -119,9 +123,6 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
         }
       });
       authRoutes(api, ctx);
-      pushRoutes(api, ctx);
-      pullRoutes(api, ctx);
-      eventRoutes(api, ctx, streams);
       memberRoutes(api, ctx);
       entityRoutes(api, ctx);
     },

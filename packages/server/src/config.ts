@@ -38,7 +38,10 @@ export interface ServerConfig {
 }
 
 /** Limits with defaults filled in. */
-export function resolvedLimits(config: ServerConfig): { maxChanges: number; maxBytes: number } {
+export function resolvedLimits(config: Pick<ServerConfig, 'limits'>): {
+  maxChanges: number;
+  maxBytes: number;
+} {
   return {
     maxChanges: config.limits?.maxChanges ?? PUSH_LIMITS.maxChanges,
     maxBytes: config.limits?.maxBytes ?? PUSH_LIMITS.maxBytes,

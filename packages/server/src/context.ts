@@ -4,14 +4,22 @@ import type { Database } from './db/database';
 import type { CursorCodec } from './sync/cursor';
 import type { ChangeNotifier } from './sync/notifier';
 
-/** What every route needs, built once per server instance. */
-export interface AppContext {
-  config: ServerConfig;
+/**
+ * What the sync contract (push, pull, live events) needs, whatever server mounts it: the
+ * standalone one (AppContext) or another app through the plugin (docs/adopting.md).
+ */
+export interface SyncContext {
+  config: { heartbeatMs?: number };
   db: Database;
-  tokens: TokenService;
   cursors: CursorCodec;
   notifier: ChangeNotifier;
   limits: { maxChanges: number; maxBytes: number };
+}
+
+/** What every route needs, built once per server instance. */
+export interface AppContext extends SyncContext {
+  config: ServerConfig;
+  tokens: TokenService;
 }
 
 declare module 'fastify' {

@@ -72,3 +72,15 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     code === 'bad_request' && error instanceof SyntaxError ? 'Malformed JSON body' : error.message;
   return reply.status(status).send(errorBody(code, message));
 }
+
+/**
+ * The status and contract body of an error thrown by a framework-neutral sync function
+ * (`createSyncCore`), for a server that is not Fastify. Anything but a `WampumsError` is a 500
+ * whose details stay in the server's log, never in the answer.
+ */
+export function errorResponseOf(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof WampumsError) {
+    return { status: error.status, body: errorBody(error.code, error.message, error.details) };
+  }
+  return { status: 500, body: errorBody('internal_error', 'Internal server error') };
+}

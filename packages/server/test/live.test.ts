@@ -116,7 +116,7 @@ describe('two instances and restarts on one PostgreSQL database', () => {
       new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
         const child = spawn(
           process.execPath,
-          ['--import', 'tsx', join(import.meta.dirname, '../src/main.ts')],
+          ['--conditions=@wampums/source', '--import', 'tsx', join(import.meta.dirname, '../src/main.ts')],
           {
             env: {
               ...process.env,

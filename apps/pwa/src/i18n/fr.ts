@@ -39,6 +39,7 @@ export const fr = {
   'status.pulling': 'Réception : {count} éléments',
   'status.sessionExpired': 'Session expirée : reconnectez-vous pour synchroniser.',
   'status.quota': 'Stockage plein : libérez de l’espace. Vos changements non envoyés sont gardés.',
+  'status.doubleDoses': 'Double dose possible à vérifier',
   'status.conflicts': '{count} conflit(s) à régler',
   'status.failed': '{count} changement(s) refusé(s) : voir pourquoi',
 
@@ -121,6 +122,27 @@ export const fr = {
   'medication.missed': 'Manqué',
   'medication.witnessed': 'témoin : {name}',
   'medication.change': 'Modifier',
+  'medication.zoneNote':
+    'Les heures sont celles de l’unité ({zone}) : ce téléphone est réglé sur un autre fuseau horaire.',
+  'medication.timeGiven': 'Heure donnée',
+  'medication.timeHint': 'Laissée vide, c’est l’heure du toucher qui est inscrite.',
+  'medication.correct': 'Corriger',
+  'medication.correcting': 'Correction : l’ancienne version reste lisible dans l’historique.',
+  'medication.cancel': 'Annuler',
+  'medication.otherDoses': 'Autres doses du jour',
+  'medication.otherHint': 'Inscrites hors des heures prévues.',
+  'medication.asNeeded': 'Au besoin',
+  'medication.lastGiven': 'Dernière dose : {when}',
+  'medication.neverGiven': 'Pas encore donné.',
+  'medication.givenAt': '{status} à {time} par {name}',
+  'medication.timing.early': 'Donné tôt',
+  'medication.timing.late': 'Donné en retard',
+  'medication.timing.overdue': 'En retard',
+  'medication.timing.due': 'À donner',
+  'medication.doubleDose': 'Double dose possible : {first} à {firstTime}, puis {second} à {secondTime}',
+  'medication.history': 'Versions précédentes',
+  'medication.historyEntry': '{status} à {time} par {name}, remplacé par {by}',
+  'medication.someone': 'quelqu’un',
 
   'conflicts.title': 'Conflits',
   'conflicts.hint':
@@ -132,6 +154,10 @@ export const fr = {
   'conflicts.theirs': 'Serveur',
   'conflicts.keepMine': 'Garder la mienne',
   'conflicts.keepTheirs': 'Garder celle du serveur',
+  'conflicts.doubleDoses': 'Doubles doses possibles',
+  'conflicts.doubleDoseHint':
+    'Deux responsables ont inscrit la même dose comme donnée. Vérifiez auprès du jeune et des responsables, puis confirmez.',
+  'conflicts.checked': 'C’est vérifié',
 
   'activities.title': 'Activités',
   'activities.empty': 'Aucune activité.',

@@ -1,4 +1,4 @@
-import { API_BASE, loginResponseSchema } from '@wampums/schema';
+import { API_BASE, isTimeZone, loginResponseSchema } from '@wampums/schema';
 import type { AppSession, SessionOrganization } from './session';
 
 /** Why a sign-in failed, as the login screen tells it. */
@@ -16,7 +16,12 @@ function parseOrganization(value: unknown): SessionOrganization | null {
   if (typeof value !== 'object' || value === null) return null;
   const o = value as Record<string, unknown>;
   if (typeof o.id !== 'number' || typeof o.name !== 'string') return null;
-  return { id: o.id, name: o.name, locale: typeof o.locale === 'string' ? o.locale : 'fr' };
+  return {
+    id: o.id,
+    name: o.name,
+    locale: typeof o.locale === 'string' ? o.locale : 'fr',
+    ...(isTimeZone(o.timeZone) ? { timeZone: o.timeZone } : {}),
+  };
 }
 
 async function postAuth(baseUrl: string, path: string, init: RequestInit): Promise<AppSession> {

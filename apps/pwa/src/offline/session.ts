@@ -7,6 +7,11 @@ export interface SessionOrganization {
   name: string;
   /** A BCP 47 tag such as `fr-CA`; decides the default language. */
   locale: string;
+  /**
+   * The IANA zone of the unit's clock: medication times are read in it on every phone
+   * (docs/domain.md). Absent from sessions kept before it existed.
+   */
+  timeZone?: string;
 }
 
 /** A person of the organization, as `GET /members` answers (no email). */

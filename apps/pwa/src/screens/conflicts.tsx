@@ -3,7 +3,9 @@ import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
 import { conflictFields, valueText } from '../offline/conflict-fields';
+import { uncheckedDoubleDoses } from '../offline/double-doses';
 import { fullName } from '../offline/records';
+import { DoubleDoseCard } from '../ui/double-dose-card';
 import { errorText } from '../ui/error-text';
 import { entityLabel, fieldLabel } from '../ui/labels';
 import { Empty, Screen } from '../ui/screen';
@@ -12,11 +14,21 @@ import { Empty, Screen } from '../ui/screen';
 export function ConflictsScreen() {
   const { t } = useI18n();
   const conflicts = useLive(['_conflicts'], (s) => s.conflicts.list(), []);
-  if (!conflicts) return null;
+  const doubleDoses = useLive(['medication_distributions', '_syncMeta'], uncheckedDoubleDoses, []);
+  if (!conflicts || !doubleDoses) return null;
   return (
     <Screen title={t('conflicts.title')}>
+      {doubleDoses.length > 0 && (
+        <>
+          <h2>{t('conflicts.doubleDoses')}</h2>
+          <p class="muted">{t('conflicts.doubleDoseHint')}</p>
+          {doubleDoses.map((d) => (
+            <DoubleDoseCard key={d.report.key} doubleDose={d} />
+          ))}
+        </>
+      )}
       <p class="muted">{t('conflicts.hint')}</p>
-      {conflicts.length === 0 && <Empty>{t('conflicts.empty')}</Empty>}
+      {conflicts.length === 0 && doubleDoses.length === 0 && <Empty>{t('conflicts.empty')}</Empty>}
       {conflicts.map((c) => (
         <ConflictCard key={c.id} conflict={c} />
       ))}

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { formatTime } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useSyncStatus } from '../offline/app-context';
+import { DoubleDoseAlert } from './double-dose-alert';
 import { FailedChanges } from './failed-changes';
 
 /**
@@ -60,6 +61,7 @@ export function StatusBar() {
         </a>
       )}
       {status.quotaWarning && <p class="alert alert-warn">{t('status.quota')}</p>}
+      <DoubleDoseAlert />
       {status.conflictCount > 0 && (
         <a class="alert alert-warn" href="#/conflicts" data-testid="conflict-alert">
           {t('status.conflicts', { count: status.conflictCount })}

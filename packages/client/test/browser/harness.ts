@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { workspaceSources } from '../../../../scripts/workspace-sources.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
@@ -27,6 +28,7 @@ export async function startPageServer(apiTarget?: string): Promise<{ url: string
   const server: ViteDevServer = await createServer({
     root: here,
     configFile: false,
+    plugins: [workspaceSources()],
     logLevel: 'error',
     server: {
       host: '127.0.0.1',

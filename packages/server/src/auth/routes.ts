@@ -14,10 +14,11 @@ interface UserRow {
   password_hash: string;
   org_name: string;
   org_locale: string;
+  org_time_zone: string;
 }
 
 const USER_QUERY = `SELECT u.id, u.name, u.email, u.role, u.organization_id, u.password_hash,
-  o.name AS org_name, o.locale AS org_locale
+  o.name AS org_name, o.locale AS org_locale, o.time_zone AS org_time_zone
   FROM users u JOIN organizations o ON o.id = u.organization_id`;
 
 /** The login answer, extended with the organization so the app can pick its language. */
@@ -38,7 +39,13 @@ async function session(ctx: AppContext, user: UserRow) {
         role: user.role,
         organizationId: user.organization_id,
       },
-      organization: { id: user.organization_id, name: user.org_name, locale: user.org_locale },
+      // timeZone: the IANA zone of the unit's clock, in which medication times are read.
+      organization: {
+        id: user.organization_id,
+        name: user.org_name,
+        locale: user.org_locale,
+        timeZone: user.org_time_zone,
+      },
     },
   };
 }

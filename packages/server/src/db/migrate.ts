@@ -2,6 +2,7 @@ import type { Database } from './database';
 import { coreMigration } from './migrations/001-core';
 import { entitiesMigration } from './migrations/002-entities';
 import { receiptClientsMigration } from './migrations/003-receipt-clients';
+import { medicationRulesMigration } from './migrations/004-medication-rules';
 import { receiptRetentionMigration } from './migrations/004-receipt-retention';
 
 /** Every migration, in the order they apply. Append only. */
@@ -9,6 +10,7 @@ export const MIGRATIONS: readonly { id: string; sql: string }[] = [
   coreMigration,
   entitiesMigration,
   receiptClientsMigration,
+  medicationRulesMigration,
   receiptRetentionMigration,
 ];
 

@@ -3,6 +3,7 @@ export const DEMO = {
   a: {
     name: '1re Meute Saint-Laurent',
     locale: 'fr' as const,
+    timeZone: 'America/Toronto',
     users: [
       { email: 'admin@pack-a.test', name: 'Geneviève Tremblay', role: 'admin' as const },
       { email: 'leader@pack-a.test', name: 'Mathieu Gagnon', role: 'leader' as const },
@@ -42,6 +43,7 @@ export const DEMO = {
   b: {
     name: '3rd Riverside Cub Pack',
     locale: 'en' as const,
+    timeZone: 'America/Vancouver',
     users: [{ email: 'leader@pack-b.test', name: 'Sarah Mitchell', role: 'leader' as const }],
     groups: ['Red Six', 'Blue Six', 'Green Six'],
     participants: [

@@ -1,3 +1,4 @@
+import { dayInZone, instantInZone } from '@wampums/schema';
 import { hashPassword } from '../auth/passwords';
 import type { Queryable } from '../db/database';
 import { insertRow, type Row } from '../entities/rows';
@@ -12,8 +13,8 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 async function seedOrganization(tx: Queryable, demo: DemoOrganization, passwordHash: string, today: number) {
   const [org] = await tx.query<{ id: number }>(
-    `INSERT INTO organizations (name, locale, settings) VALUES ($1, $2, $3::jsonb) RETURNING id`,
-    [demo.name, demo.locale, JSON.stringify({ pointsPerHonor: 5 })],
+    `INSERT INTO organizations (name, locale, settings, time_zone) VALUES ($1, $2, $3::jsonb, $4) RETURNING id`,
+    [demo.name, demo.locale, JSON.stringify({ pointsPerHonor: 5 }), demo.timeZone],
   );
   const orgId = org!.id;
   const users: number[] = [];
@@ -101,10 +102,12 @@ async function seedOrganization(tx: Queryable, demo: DemoOrganization, passwordH
       start_date: isoDay(today - 14 * DAY),
       end_date: isoDay(today + 14 * DAY),
     });
-    // Yesterday, today and tomorrow: the past ones given, the rest scheduled.
+    // Yesterday, today and tomorrow of the unit's own calendar, its times on its own clock
+    // (docs/domain.md): the past ones given, the rest scheduled.
+    const unitToday = Date.parse(`${dayInZone(Date.now(), demo.timeZone)}T00:00:00Z`);
     for (let d = -1; d <= 1; d++) {
       for (const time of m.times) {
-        const scheduled = Date.parse(`${isoDay(today + d * DAY)}T${time}:00Z`);
+        const scheduled = Date.parse(instantInZone(isoDay(unitToday + d * DAY), time, demo.timeZone));
         const given = scheduled < Date.now();
         await insert('medication_distributions', {
           medication_requirement_id: requirement.id,
@@ -117,6 +120,22 @@ async function seedOrganization(tx: Queryable, demo: DemoOrganization, passwordH
           administered_by: given ? leader : null,
         });
       }
+    }
+    // An extra dose yesterday afternoon, outside every set time (an as-needed puff): the
+    // schedule lists it too.
+    if (i === 0 && m.times.length > 0) {
+      const extra = Date.parse(instantInZone(isoDay(unitToday - DAY), '14:10', demo.timeZone));
+      await insert('medication_distributions', {
+        medication_requirement_id: requirement.id,
+        participant_id: participant.id,
+        scheduled_for: new Date(extra).toISOString(),
+        dose_amount: m.dose,
+        dose_unit: m.unit,
+        dose_notes: null,
+        status: 'given',
+        administered_at: new Date(extra).toISOString(),
+        administered_by: leader,
+      });
     }
   }
   for (const [i, name] of demo.activities.entries()) {

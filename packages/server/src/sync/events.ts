@@ -1,7 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CHANGES_EVENT, PROTOCOL_HEADER, PROTOCOL_VERSION } from '@wampums/schema';
 import type { FastifyInstance } from 'fastify';
-import { authenticate } from '../auth/guard';
-import type { AppContext } from '../context';
+import type { Actor } from '../auth/tokens';
+import type { SyncContext } from '../context';
+import type { SyncAuth } from './auth-adapter';
 import { headPosition, isVisible } from './log-position';
 
 /** The open live-channel streams of this instance, ended on shutdown. */
@@ -37,61 +39,82 @@ const VISIBILITY_WAIT_MS = 60_000;
  * (from any instance) becomes one `changes` event, once a pull can see it: a commit held back
  * behind an older running transaction is announced only when that one has finished.
  */
-export function eventRoutes(app: FastifyInstance, ctx: AppContext, streams: LiveStreams): void {
+export function eventRoutes(
+  app: FastifyInstance,
+  ctx: SyncContext,
+  streams: LiveStreams,
+  auth: SyncAuth,
+): void {
   app.get('/sync/events', async (request, reply) => {
-    const actor = await authenticate(request, ctx.tokens, true);
+    const actor = await auth.authenticate(request, { live: true });
     reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
-    });
-    res.write('retry: 3000\n: connected\n\n');
-
-    let pendingXid: bigint | null = null;
-    let timer: NodeJS.Timeout | null = null;
-    let closed = false;
-
-    const emit = async () => {
-      timer = null;
-      const xid = pendingXid;
-      pendingXid = null;
-      if (xid === null || closed) return;
-      const deadline = Date.now() + VISIBILITY_WAIT_MS;
-      let pause = VISIBILITY_POLL_MS.first;
-      let visible = await isVisible(ctx.db, xid.toString());
-      while (!visible && !closed && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, pause));
-        pause = Math.min(pause * 2, VISIBILITY_POLL_MS.max);
-        visible = await isVisible(ctx.db, xid.toString());
-      }
-      if (closed || !visible) return;
-      const position = await headPosition(ctx.db, actor.organizationId);
-      const cursor = ctx.cursors.encode({ k: 'log', ...position, a: Date.now() });
-      res.write(`event: ${CHANGES_EVENT}\ndata: ${JSON.stringify({ cursor })}\n\n`);
-    };
-    const onChange = (xid: string) => {
-      const value = /^\d+$/.test(xid) ? BigInt(xid) : 0n;
-      if (pendingXid === null || value > pendingXid) pendingXid = value;
-      timer ??= setTimeout(() => {
-        emit().catch((err) => request.log.warn({ err }, 'live event failed'));
-      }, COALESCE_MS);
-    };
-    const unsubscribe = ctx.notifier.subscribe(actor.organizationId, onChange);
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), ctx.config.heartbeatMs ?? 20_000);
-    const end = () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      if (timer) clearTimeout(timer);
-      unsubscribe();
-      streams.delete(end);
-      res.end();
-    };
-    streams.add(end);
-    request.raw.on('close', end);
+    openLiveEvents(ctx, streams, actor, request.raw, reply.raw, (err) =>
+      request.log.warn({ err }, 'live event failed'),
+    );
   });
+}
+
+/**
+ * The live stream of `actor` on a Node response, whatever server accepted the request
+ * (framework-neutral: docs/adopting.md). It ends when the client goes away or `streams.endAll()`.
+ */
+export function openLiveEvents(
+  ctx: SyncContext,
+  streams: LiveStreams,
+  actor: Actor,
+  req: IncomingMessage,
+  res: ServerResponse,
+  onError: (err: unknown) => void = () => {},
+): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+    [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+  });
+  res.write('retry: 3000\n: connected\n\n');
+
+  let pendingXid: bigint | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  const emit = async () => {
+    timer = null;
+    const xid = pendingXid;
+    pendingXid = null;
+    if (xid === null || closed) return;
+    const deadline = Date.now() + VISIBILITY_WAIT_MS;
+    let pause = VISIBILITY_POLL_MS.first;
+    let visible = await isVisible(ctx.db, xid.toString());
+    while (!visible && !closed && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, VISIBILITY_POLL_MS.max);
+      visible = await isVisible(ctx.db, xid.toString());
+    }
+    if (closed || !visible) return;
+    const position = await headPosition(ctx.db, actor.organizationId);
+    const cursor = ctx.cursors.encode({ k: 'log', ...position, a: Date.now() });
+    res.write(`event: ${CHANGES_EVENT}\ndata: ${JSON.stringify({ cursor })}\n\n`);
+  };
+  const onChange = (xid: string) => {
+    const value = /^\d+$/.test(xid) ? BigInt(xid) : 0n;
+    if (pendingXid === null || value > pendingXid) pendingXid = value;
+    timer ??= setTimeout(() => {
+      emit().catch(onError);
+    }, COALESCE_MS);
+  };
+  const unsubscribe = ctx.notifier.subscribe(actor.organizationId, onChange);
+  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), ctx.config.heartbeatMs ?? 20_000);
+  const end = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    if (timer) clearTimeout(timer);
+    unsubscribe();
+    streams.delete(end);
+    res.end();
+  };
+  streams.add(end);
+  req.on('close', end);
 }

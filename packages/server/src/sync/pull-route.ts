@@ -1,24 +1,35 @@
-import { pullQuerySchema } from '@wampums/schema';
+import { type PullResponse, pullQuerySchema } from '@wampums/schema';
 import type { FastifyInstance } from 'fastify';
-import { authenticateReader } from '../auth/read-access';
-import type { AppContext } from '../context';
+import type { Actor } from '../auth/tokens';
+import type { SyncContext } from '../context';
 import { parseOrThrow } from '../errors';
+import type { SyncAuth } from './auth-adapter';
 import { pullPage } from './pull';
 
 /** `GET /sync/pull?cursor=&limit=&clientId=`. */
-export function pullRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/sync/pull', async (request) => {
-    const reader = await authenticateReader(request, ctx);
-    const query = parseOrThrow(pullQuerySchema, request.query, 'query');
-    const page = await pullPage(
-      ctx.db,
-      ctx.cursors,
-      reader,
-      query.cursor,
-      query.limit,
-      Date.now(),
-      query.clientId ?? null,
-    );
-    return { data: { ...page, serverTime: new Date().toISOString() } };
-  });
+export function pullRoutes(app: FastifyInstance, ctx: SyncContext, auth: SyncAuth): void {
+  app.get('/sync/pull', async (request) =>
+    pullChanges(ctx, await auth.authenticate(request, { live: false }), request.query),
+  );
+}
+
+/** The pull of `actor`, whatever server parsed `queryParams` (framework-neutral: docs/adopting.md). */
+export async function pullChanges(
+  ctx: SyncContext,
+  actor: Actor,
+  queryParams: unknown,
+): Promise<PullResponse> {
+  const query = parseOrThrow(pullQuerySchema, queryParams, 'query');
+  const page = await pullPage(
+    ctx.db,
+    ctx.cursors,
+    // Read rules apply with the actor's role (docs/privacy.md): the standalone server's
+    // authentication reads it from the users table on every request (tokenAuth).
+    { organizationId: actor.organizationId, role: actor.role },
+    query.cursor,
+    query.limit,
+    Date.now(),
+    query.clientId ?? null,
+  );
+  return { data: { ...page, serverTime: new Date().toISOString() } };
 }

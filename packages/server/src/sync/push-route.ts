@@ -1,75 +1,89 @@
-import { type PushResult, pushChangeSchema, pushRequestSchema, WampumsError } from '@wampums/schema';
+import {
+  type PushResponse,
+  type PushResult,
+  pushChangeSchema,
+  pushRequestSchema,
+  WampumsError,
+} from '@wampums/schema';
 import type { FastifyInstance } from 'fastify';
-import { assertCanWrite, authenticate } from '../auth/guard';
+import { assertCanWrite } from '../auth/guard';
 import { readableOutcome } from '../auth/read-access';
-import type { AppContext } from '../context';
+import type { Actor } from '../auth/tokens';
+import type { SyncContext } from '../context';
 import { issuesOf, parseOrThrow } from '../errors';
 import { applyWrites } from '../writes/apply-write';
 import { toPushResult } from '../writes/outcome-to-result';
 import { RequestTempIds } from '../writes/temp-ids';
 import type { WriteRequest } from '../writes/write-types';
+import type { SyncAuth } from './auth-adapter';
 
 /**
  * `POST /sync/push`: the changes in the order given, each atomically on its own (a savepoint
  * each, one transaction per chunk of changes: see `applyWrites`).
  */
-export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/sync/push', async (request) => {
-    const actor = await authenticate(request, ctx.tokens);
-    // A viewer's push is refused whole, before anything is looked at.
-    assertCanWrite(actor);
-    const envelope = parseOrThrow(pushRequestSchema, request.body, 'push envelope');
-    if (envelope.changes.length > ctx.limits.maxChanges) {
-      throw new WampumsError('payload_too_large', `At most ${ctx.limits.maxChanges} changes per push`, {
-        maxChanges: ctx.limits.maxChanges,
-      });
-    }
-    // Invalid changes are answered in place; the valid ones go through the write path together.
-    const results: (PushResult | null)[] = [];
-    const valid: { index: number; correlationId: string; request: WriteRequest }[] = [];
-    for (const raw of envelope.changes) {
-      const parsed = pushChangeSchema.safeParse(raw);
-      if (!parsed.success) {
-        const given = (raw as { correlationId?: unknown } | null)?.correlationId;
-        results.push({
-          status: 'rejected',
-          correlationId: typeof given === 'string' ? given.slice(0, 100) : '',
-          error: { code: 'validation_failed', message: 'Invalid change', details: issuesOf(parsed.error) },
-        });
-        continue;
-      }
-      const change = parsed.data;
-      valid.push({
-        index: results.length,
-        correlationId: change.correlationId,
-        request: {
-          entityType: change.entityType,
-          operation: change.operation,
-          entityId: change.entityId,
-          tempId: change.tempId ?? null,
-          payload: change.payload,
-          baseUpdatedAt: change.baseUpdatedAt ?? null,
-          correlationId: change.correlationId,
-          dependencies: change.dependencies ?? [],
-        },
-      });
-      results.push(null);
-    }
-    const outcomes = await applyWrites(
-      ctx.db,
-      actor,
-      valid.map((v) => v.request),
-      new RequestTempIds(),
-      envelope.clientId,
-    );
-    valid.forEach((v, i) => {
-      const outcome = outcomes[i];
-      if (outcome)
-        results[v.index] = toPushResult(
-          v.correlationId,
-          readableOutcome(actor.role, v.request.entityType, outcome),
-        );
+export function pushRoutes(app: FastifyInstance, ctx: SyncContext, auth: SyncAuth): void {
+  // The host app's body limit may be lower than the contract's (docs/sync-protocol.md).
+  app.post('/sync/push', { bodyLimit: ctx.limits.maxBytes }, async (request) =>
+    pushChanges(ctx, await auth.authenticate(request, { live: false }), request.body),
+  );
+}
+
+/** The push of `actor`, whatever server received `body` (framework-neutral: docs/adopting.md). */
+export async function pushChanges(ctx: SyncContext, actor: Actor, body: unknown): Promise<PushResponse> {
+  // A viewer's push is refused whole, before anything is looked at.
+  assertCanWrite(actor);
+  const envelope = parseOrThrow(pushRequestSchema, body, 'push envelope');
+  if (envelope.changes.length > ctx.limits.maxChanges) {
+    throw new WampumsError('payload_too_large', `At most ${ctx.limits.maxChanges} changes per push`, {
+      maxChanges: ctx.limits.maxChanges,
     });
-    return { data: { results, serverTime: new Date().toISOString() } };
+  }
+  // Invalid changes are answered in place; the valid ones go through the write path together.
+  const results: (PushResult | null)[] = [];
+  const valid: { index: number; correlationId: string; request: WriteRequest }[] = [];
+  for (const raw of envelope.changes) {
+    const parsed = pushChangeSchema.safeParse(raw);
+    if (!parsed.success) {
+      const given = (raw as { correlationId?: unknown } | null)?.correlationId;
+      results.push({
+        status: 'rejected',
+        correlationId: typeof given === 'string' ? given.slice(0, 100) : '',
+        error: { code: 'validation_failed', message: 'Invalid change', details: issuesOf(parsed.error) },
+      });
+      continue;
+    }
+    const change = parsed.data;
+    valid.push({
+      index: results.length,
+      correlationId: change.correlationId,
+      request: {
+        entityType: change.entityType,
+        operation: change.operation,
+        entityId: change.entityId,
+        tempId: change.tempId ?? null,
+        payload: change.payload,
+        baseUpdatedAt: change.baseUpdatedAt ?? null,
+        correlationId: change.correlationId,
+        dependencies: change.dependencies ?? [],
+      },
+    });
+    results.push(null);
+  }
+  const outcomes = await applyWrites(
+    ctx.db,
+    actor,
+    valid.map((v) => v.request),
+    new RequestTempIds(),
+    envelope.clientId,
+  );
+  valid.forEach((v, i) => {
+    const outcome = outcomes[i];
+    if (outcome)
+      results[v.index] = toPushResult(
+        v.correlationId,
+        readableOutcome(actor.role, v.request.entityType, outcome),
+      );
   });
+  // Every slot is filled by now: invalid changes above, the applied ones here.
+  return { data: { results: results as PushResult[], serverTime: new Date().toISOString() } };
 }

@@ -421,7 +421,7 @@ async function attempt(
     } catch (error) {
       // Undoes this change only (its receipt claim and its locks included).
       await tx.query('ROLLBACK TO SAVEPOINT change');
-      if (error instanceof RollbackWith) return error.outcome;
+      if (error instanceof RollbackWith) return afterRollback(tx, error.outcome);
       if (error instanceof WampumsError) return { status: 'rejected', error };
       if (error instanceof DependencyPending) return { status: 'skipped', message: error.message };
       const state = sqlStateOf(error);
@@ -444,6 +444,13 @@ async function attempt(
       throw error;
     }
   }
+}
+
+/** A rolled-back outcome with what it writes after the rollback (a double-dose report). */
+async function afterRollback(tx: Queryable, outcome: WriteOutcome): Promise<WriteOutcome> {
+  if (outcome.status !== 'conflict' || !outcome.afterRollback) return outcome;
+  const serverEntity = (await outcome.afterRollback(tx)) ?? outcome.serverEntity;
+  return { status: 'conflict', code: outcome.code, serverEntity };
 }
 
 async function writeInSavepoint(

@@ -22,7 +22,16 @@ export interface WriteRequest {
 export type WriteOutcome =
   | { status: 'applied'; serverId: number; entity: Row | null }
   | { status: 'duplicate'; serverId: number; entity: Row | null; current: Row | null }
-  | { status: 'conflict'; code: 'conflict' | 'gone'; serverEntity: Row | null }
+  | {
+      status: 'conflict';
+      code: 'conflict' | 'gone';
+      serverEntity: Row | null;
+      /**
+       * Written after the change's own savepoint is rolled back (a conflict writes nothing of
+       * the change itself); answers the row as it is then, for `serverEntity`.
+       */
+      afterRollback?: (tx: Queryable) => Promise<Row | null>;
+    }
   | { status: 'rejected'; error: WampumsError }
   | { status: 'skipped'; message: string };
 
