@@ -101,6 +101,13 @@ export interface FaultProxyOptions {
   }) => void;
 }
 
+/** One change of a push, as sent. */
+export interface SentChange {
+  correlationId: string;
+  entityType: string;
+  payload: Record<string, unknown> | null;
+}
+
 /**
  * A small HTTP proxy between the devices and the server that injects network and server faults.
  * Each device talks to `url(deviceKey)`; the faults queued for a device apply to its next
@@ -113,6 +120,11 @@ export class FaultProxy {
   readonly injected = new Map<FaultKind, number>();
   /** Requests seen, by device. */
   readonly requests = new Map<string, number>();
+  /**
+   * Every change a device sent in a push, by correlationId, whatever became of the request. With
+   * the server's receipts (which keep ids, not rows) it tells which values were written.
+   */
+  readonly pushed = new Map<string, SentChange>();
   private readonly pendingKills: Promise<void>[] = [];
 
   constructor(private readonly options: FaultProxyOptions) {}
@@ -158,6 +170,20 @@ export class FaultProxy {
     return kills.length;
   }
 
+  private notePush(body: Buffer): void {
+    try {
+      const sent = JSON.parse(body.toString()) as { changes?: SentChange[] };
+      for (const c of sent.changes ?? [])
+        this.pushed.set(c.correlationId, {
+          correlationId: c.correlationId,
+          entityType: c.entityType,
+          payload: c.payload,
+        });
+    } catch {
+      // Not a JSON push: the server refuses it, nothing to note.
+    }
+  }
+
   private count(fault: ProxyFault): void {
     const kind = faultKindOf(fault);
     if (kind) this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1);
@@ -173,6 +199,7 @@ export class FaultProxy {
     const path = match[2] as string;
     this.requests.set(device, (this.requests.get(device) ?? 0) + 1);
     const body = await readBody(req);
+    if (req.method === 'POST' && path.startsWith('/api/v1/sync/push')) this.notePush(body);
     const fault = this.queues.get(device)?.shift() ?? { kind: 'pass' };
     this.count(fault);
     const forward = async (sent = body) => {

@@ -12,6 +12,7 @@ import {
   timeOfDay,
   tripDirectionEnum,
 } from './field-types';
+import { ROLES, type Role, STAFF } from './roles';
 
 /**
  * How a conflict on an entity is settled (the seed's table, section 5).
@@ -41,7 +42,22 @@ export interface EntityDefinition<F extends Record<string, FieldSpec> = Record<s
   /** Clients never write it: the server derives it or it is reference data. */
   readonly readOnly: boolean;
   readonly conflictStrategy: ConflictStrategy;
+  /**
+   * Who reads it (`docs/privacy.md`): the roles that receive its rows at all, and per field the
+   * roles that receive that field (any other role gets the row without it). Enforced in one place
+   * on the server (`read-access.ts`), by REST and pull alike; see `read-rules.ts`.
+   */
+  readonly readers: ReadRule<keyof F & string>;
 }
+
+/** Which roles read an entity, and which of its fields. */
+export interface ReadRule<K extends string = string> {
+  readonly roles: readonly Role[];
+  readonly fields?: Partial<Record<K, readonly Role[]>>;
+}
+
+/** Every role reads every field. */
+const everyone = { roles: ROLES } as const;
 
 function entity<const F extends Record<string, FieldSpec>>(
   definition: EntityDefinition<F>,
@@ -65,6 +81,7 @@ export const ENTITIES = {
     naturalKey: null,
     readOnly: false,
     conflictStrategy: 'last-write-wins',
+    readers: everyone,
   }),
   participants: entity({
     indexes: ['organization_id', 'group_id', '[organization_id+group_id]'],
@@ -82,6 +99,8 @@ export const ENTITIES = {
     naturalKey: null,
     readOnly: false,
     conflictStrategy: 'field-merge',
+    // A child's birth date and notes (health, family) are for the people who run the unit.
+    readers: { roles: ROLES, fields: { date_of_birth: STAFF, notes: STAFF } },
   }),
   activities: entity({
     indexes: ['organization_id', 'activity_date'],
@@ -103,6 +122,7 @@ export const ENTITIES = {
     naturalKey: null,
     readOnly: false,
     conflictStrategy: 'last-write-wins',
+    readers: everyone,
   }),
   badge_templates: entity({
     indexes: ['organization_id'],
@@ -116,6 +136,7 @@ export const ENTITIES = {
     naturalKey: ['template_key'],
     readOnly: true,
     conflictStrategy: 'server-authoritative',
+    readers: everyone,
   }),
   attendance: entity({
     indexes: ['participant_id', 'date', '[participant_id+date]', 'organization_id'],
@@ -127,6 +148,7 @@ export const ENTITIES = {
     naturalKey: ['participant_id', 'date'],
     readOnly: false,
     conflictStrategy: 'last-write-wins',
+    readers: everyone,
   }),
   honors: entity({
     indexes: ['participant_id', 'organization_id', 'created_at'],
@@ -139,6 +161,7 @@ export const ENTITIES = {
     naturalKey: null,
     readOnly: false,
     conflictStrategy: 'create-wins',
+    readers: everyone,
   }),
   points: entity({
     indexes: ['participant_id', 'honor_id'],
@@ -151,6 +174,7 @@ export const ENTITIES = {
     naturalKey: null,
     readOnly: true,
     conflictStrategy: 'server-authoritative',
+    readers: everyone,
   }),
   badge_progress: entity({
     indexes: ['participant_id', 'badge_template_id', 'status'],
@@ -167,6 +191,7 @@ export const ENTITIES = {
     naturalKey: ['participant_id', 'badge_template_id', 'level'],
     readOnly: false,
     conflictStrategy: 'status-escalation',
+    readers: everyone,
   }),
   medication_requirements: entity({
     indexes: ['participant_id', 'organization_id'],
@@ -186,6 +211,8 @@ export const ENTITIES = {
     naturalKey: null,
     readOnly: false,
     conflictStrategy: 'manual',
+    // Medication records are health data: only the people who give the medication read them.
+    readers: { roles: STAFF },
   }),
   medication_distributions: entity({
     indexes: ['medication_requirement_id', 'participant_id', 'scheduled_for'],
@@ -204,6 +231,8 @@ export const ENTITIES = {
     naturalKey: ['medication_requirement_id', 'participant_id', 'scheduled_for'],
     readOnly: false,
     conflictStrategy: 'last-write-wins',
+    // Medication records are health data: only the people who give the medication read them.
+    readers: { roles: STAFF },
   }),
   carpool_offers: entity({
     indexes: ['activity_id', 'user_id'],
@@ -221,6 +250,7 @@ export const ENTITIES = {
     naturalKey: null,
     readOnly: false,
     conflictStrategy: 'last-write-wins',
+    readers: everyone,
   }),
   carpool_assignments: entity({
     indexes: ['carpool_offer_id', 'participant_id'],
@@ -234,6 +264,7 @@ export const ENTITIES = {
     naturalKey: null,
     readOnly: false,
     conflictStrategy: 'last-write-wins',
+    readers: everyone,
   }),
 } as const;
 

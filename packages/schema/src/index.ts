@@ -12,6 +12,8 @@ export * from './field-types';
 export * from './graph';
 export * from './medication';
 export * from './protocol';
+export * from './read-rules';
+export * from './roles';
 export * from './sync-records';
 export * from './temp-id';
 export * from './time-zone';

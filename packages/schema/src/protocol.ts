@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ENTITY_TYPES, type EntityType } from './entities';
 import { idRef, isoInstant, serverId, tempIdSchema } from './field-types';
+import { roleSchema } from './roles';
 
 /**
  * The wire contract of `docs/sync-protocol.md` as runtime schemas; the TypeScript types are
@@ -146,14 +147,6 @@ export const loginRequestSchema = z.strictObject({
   password: z.string().min(1).max(200),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
-
-export const roleSchema = z.enum(['admin', 'leader', 'viewer']);
-export type Role = z.infer<typeof roleSchema>;
-
-/** Whether a role may change records: a viewer only reads (the server refuses with `forbidden`). */
-export function canChangeRecords(role: Role): boolean {
-  return role !== 'viewer';
-}
 
 export const sessionUserSchema = z.object({
   id: serverId,

@@ -7,6 +7,7 @@ import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
 import { entityRoutes } from './entities/routes';
 import { errorBody, handleError } from './errors';
+import { safeError, safeRequest } from './log-safety';
 import { memberRoutes } from './members/routes';
 import { wampumsSync } from './plugin';
 import { registerStatic } from './static';
@@ -40,7 +41,11 @@ const CSP = {
 /** Builds the Fastify app: plugins, error mapping, the API under `/api/v1`, and the PWA. */
 export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
-    logger: { level: ctx.config.logLevel ?? 'info' },
+    logger: {
+      level: ctx.config.logLevel ?? 'info',
+      serializers: { req: safeRequest, err: safeError },
+      ...(ctx.config.logStream ? { stream: ctx.config.logStream } : {}),
+    },
     bodyLimit: ctx.limits.maxBytes,
     // Node's own request timeout is off under Fastify unless set: a slow body must not hold a socket.
     requestTimeout: ctx.config.requestTimeoutMs ?? 30_000,
@@ -81,8 +86,11 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     reply.header(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+    // API answers hold a token or an organization's records: no browser or proxy cache keeps
+    // them (`docs/privacy.md`); the app keeps what it needs in IndexedDB.
+    if (request.url.startsWith(`${API_BASE}/`)) reply.header('Cache-Control', 'no-store');
     if (closing) reply.header('Connection', 'close');
     return payload;
   });
@@ -102,7 +110,7 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
   }
 
   // The sync contract, mounted exactly as another app mounts it (docs/adopting.md).
-  await app.register(wampumsSync, { core: syncCoreOf(ctx, streams), auth: tokenAuth(ctx.tokens) });
+  await app.register(wampumsSync, { core: syncCoreOf(ctx, streams), auth: tokenAuth(ctx.tokens, ctx.db) });
 
   await app.register(
     async (api) => {

@@ -22,6 +22,8 @@ export interface ServerConfig {
   pwaDir: string | null;
   /** pino level: `info` by default, `silent` in tests. */
   logLevel?: string;
+  /** Where log lines go (default stdout); tests read them here. */
+  logStream?: { write(line: string): void };
   /** Interval of the live channel's heartbeat comment, in ms (default 20 s). */
   heartbeatMs?: number;
   /**
@@ -31,6 +33,8 @@ export interface ServerConfig {
   requestTimeoutMs?: number;
   /** Change-log rows older than this many days are pruned (default 30, never below 14). */
   logRetentionDays?: number;
+  /** Receipts and temp ids older than this many days are pruned (default 90, never below 30). */
+  receiptRetentionDays?: number;
 }
 
 /** Limits with defaults filled in. */

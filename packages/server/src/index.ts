@@ -15,3 +15,4 @@ export { type RunningServer, startServer } from './server';
 export type { SyncAuth } from './sync/auth-adapter';
 export { createSyncCore, type SyncCore, type SyncCoreOptions } from './sync/core';
 export { pruneChangeLog } from './sync/log-position';
+export { pruneReceipts, RECEIPT_RETENTION_DAYS } from './writes/retention';

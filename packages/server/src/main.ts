@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RATE_LIMIT, type ServerConfig } from './config';
+import { safeError } from './log-safety';
 import { startServer } from './server';
 
 /** Reads a boolean environment variable (`true/1/yes`, `false/0/no`). */
@@ -26,7 +27,7 @@ function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
   let jwtSecret = env.JWT_SECRET;
   if (!databaseUrl) {
     freshEmbedded = !existsSync(join(dataDir, 'PG_VERSION'));
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     jwtSecret ||= embeddedSecret(dataDir);
   } else if (!jwtSecret) {
     throw new Error('JWT_SECRET is required with DATABASE_URL');
@@ -65,7 +66,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     server.close().then(
       () => process.exit(0),
       (err) => {
-        console.error('shutdown failed', err);
+        console.error('shutdown failed', JSON.stringify(safeError(err)));
         process.exit(1);
       },
     );

@@ -11,6 +11,7 @@ import { CursorCodec } from './sync/cursor';
 import { LiveStreams } from './sync/events';
 import { pruneChangeLog } from './sync/log-position';
 import { ChangeNotifier } from './sync/notifier';
+import { pruneReceipts, RECEIPT_RETENTION_DAYS } from './writes/retention';
 
 /** A running server. */
 export interface RunningServer {
@@ -54,10 +55,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await db.close();
     });
     const retentionDays = Math.max(14, config.logRetentionDays ?? 30);
-    const prune = () =>
-      pruneChangeLog(db, new Date(Date.now() - retentionDays * DAY)).catch((err) =>
+    const receiptDays = Math.max(
+      RECEIPT_RETENTION_DAYS.min,
+      config.receiptRetentionDays ?? RECEIPT_RETENTION_DAYS.default,
+    );
+    const prune = async () => {
+      await pruneChangeLog(db, new Date(Date.now() - retentionDays * DAY)).catch((err) =>
         app.log.warn({ err }, 'pruning the change log failed'),
       );
+      await pruneReceipts(db, new Date(Date.now() - receiptDays * DAY)).catch((err) =>
+        app.log.warn({ err }, 'pruning receipts failed'),
+      );
+    };
     pruneTimer = setInterval(prune, 3_600_000);
     pruneTimer.unref();
     await prune();

@@ -48,6 +48,9 @@ export interface TestServerOptions {
   /** Token and cursor secret; instances sharing a database must share it. */
   jwtSecret?: string;
   heartbeatMs?: number;
+  /** Log level (default `LOG_LEVEL` or silent) and where the lines go. */
+  logLevel?: string;
+  logStream?: { write(line: string): void };
 }
 
 export interface TestServer {
@@ -81,7 +84,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       requestTimeoutMs: 8_000,
       ...(options.limits ? { limits: options.limits } : {}),
       pwaDir: options.pwaDir ?? null,
-      logLevel: process.env.LOG_LEVEL ?? 'silent',
+      logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? 'silent',
+      ...(options.logStream ? { logStream: options.logStream } : {}),
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     });
     const apiUrl = `${server.url}/api/v1`;

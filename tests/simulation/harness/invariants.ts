@@ -7,6 +7,7 @@ import {
   jsonEqual,
 } from '@wampums/schema';
 import type { Snapshot } from '../../support/api';
+import type { SentChange } from '../../support/fault-proxy';
 import type { Sql } from '../../support/sql';
 import type { LocalState } from './local-state';
 import { MARKER_FIELD, markerOf } from './markers';
@@ -103,12 +104,24 @@ export function checkCreates(oracle: Oracle, byMarker: Map<string, Row[]>, local
   return out;
 }
 
-/** Evidence in the server's own receipts that a value was written at some point. */
-async function receiptHolds(sql: Sql | null, organizationId: number, edit: ModelEdit): Promise<boolean> {
+/**
+ * Evidence that a value was written at some point: a push sent it, and the server holds a receipt
+ * of that change (receipts keep ids, not rows: only applied changes leave one).
+ */
+async function receiptHolds(
+  sql: Sql | null,
+  organizationId: number,
+  edit: ModelEdit,
+  pushed: ReadonlyMap<string, SentChange>,
+): Promise<boolean> {
   if (!sql) return false;
+  const sent = [...pushed.values()]
+    .filter((c) => c.entityType === edit.type && c.payload?.[edit.field] === edit.value)
+    .map((c) => c.correlationId);
+  if (sent.length === 0) return false;
   const rows = await sql(
-    `SELECT 1 FROM sync_receipts WHERE organization_id = $1 AND entity_type = $2 AND entity ->> $3 = $4 LIMIT 1`,
-    [organizationId, edit.type, edit.field, String(edit.value)],
+    'SELECT 1 FROM sync_receipts WHERE organization_id = $1 AND correlation_id = ANY($2::text[]) LIMIT 1',
+    [organizationId, sent],
   );
   return rows.length > 0;
 }
@@ -125,6 +138,7 @@ export async function checkEdits(
   locals: LocalState[],
   sql: Sql | null,
   organizationId: number,
+  pushed: ReadonlyMap<string, SentChange> = new Map(),
 ): Promise<string[]> {
   const out: string[] = [];
   for (const edit of oracle.edits) {
@@ -159,7 +173,7 @@ export async function checkEdits(
         (e.serverResponse?.status === 'applied' || e.serverResponse?.status === 'duplicate') &&
         e.serverResponse.entity?.[edit.field] === edit.value,
     );
-    if (answered || (await receiptHolds(sql, organizationId, edit))) continue;
+    if (answered || (await receiptHolds(sql, organizationId, edit, pushed))) continue;
     out.push(
       `lost edit: ${edit.type} ${edit.marker}.${edit.field} = ${JSON.stringify(edit.value)} (device ${edit.device}, step ${edit.step}); server has ${JSON.stringify(row[edit.field])}`,
     );

@@ -227,7 +227,7 @@ export async function runScenario(
     violations.push(
       ...checkNoDuplicates(byMarker),
       ...checkCreates(oracle, byMarker, locals),
-      ...(await checkEdits(oracle, byMarker, locals, backend.sql, fixture.organizationId)),
+      ...(await checkEdits(oracle, byMarker, locals, backend.sql, fixture.organizationId, proxy.pushed)),
       ...checkMedication(oracle, byMarker, locals, false),
       ...checkApprovedBadges(oracle, approvedSeen, byMarker),
     );

@@ -181,6 +181,13 @@ export const en: Record<MessageKey, string> = {
   'sync.lastSync': 'Last sync',
   'sync.storage': 'Storage',
   'sync.storageOf': '{used} used of {quota}',
+  'storage.evicted':
+    "The browser cleared this device's data to free space. Changes that had not synced were lost. Sign in: the unit is downloaded again.",
+  'sync.persistence': 'Storage kept',
+  'sync.persistence.persisted': 'Yes: the browser keeps this data',
+  'sync.persistence.best-effort': 'No: the browser may clear this data when space runs low',
+  'sync.persistence.unsupported': 'Not supported by this browser',
+  'sync.evicted': 'Cleared by the browser',
   'sync.lastError': 'Last error',
   'sync.outbox': 'Outbox ({count})',
   'sync.outboxEmpty': 'The outbox is empty.',

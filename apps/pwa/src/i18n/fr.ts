@@ -186,6 +186,13 @@ export const fr = {
   'sync.lastSync': 'Dernière synchro',
   'sync.storage': 'Stockage',
   'sync.storageOf': '{used} utilisés sur {quota}',
+  'storage.evicted':
+    "Le navigateur a effacé les données de cet appareil pour libérer de l'espace. Les changements non synchronisés ont été perdus. Connectez-vous : l'unité sera téléchargée de nouveau.",
+  'sync.persistence': 'Stockage conservé',
+  'sync.persistence.persisted': 'Oui : le navigateur conserve ces données',
+  'sync.persistence.best-effort': "Non : le navigateur peut effacer ces données si l'espace manque",
+  'sync.persistence.unsupported': 'Non pris en charge par ce navigateur',
+  'sync.evicted': 'Effacé par le navigateur',
   'sync.lastError': 'Dernière erreur',
   'sync.outbox': 'File d’envoi ({count})',
   'sync.outboxEmpty': 'La file d’envoi est vide.',

@@ -4,6 +4,7 @@ import { refreshSession, revokeToken, SignInError, signIn } from './auth-api';
 import { findKnownPerson, rememberPerson, updateKnownUser } from './known-people';
 import { fetchMembers } from './members-api';
 import { type AppSession, type PhoneUnit, readSession, readUnit, writeSession, writeUnit } from './session';
+import { forgetUnitLoaded, keepStorageFor, markUnitLoaded, noticeEviction } from './storage-keeping';
 import { checkVerifier, createVerifier } from './verifier';
 
 /**
@@ -34,13 +35,27 @@ function authorOf(session: AppSession): OutboxAuthor {
  */
 export class AppData {
   private refreshing: Promise<void> | null = null;
+  private unitMarked = false;
 
   private constructor(
     readonly store: OfflineStore,
     private current: AppSession | null,
     private unitHeld: PhoneUnit | null,
     private readonly baseUrl: string,
-  ) {}
+    /** The browser cleared this device's database since the unit was last loaded here. */
+    readonly evicted: boolean,
+  ) {
+    // Once a sync has stored the unit, mark it (in the database and outside it), so that an
+    // eviction of the database is noticed at the next opening (`storage-keeping.ts`).
+    store.status.subscribe((status) => {
+      const user = this.current?.user;
+      if (this.unitMarked || !user || status.lastSyncAt === null) return;
+      this.unitMarked = true;
+      void markUnitLoaded(store.db, user).catch(() => {
+        this.unitMarked = false;
+      });
+    });
+  }
 
   /** Opens the store of this device; a session kept from an earlier visit signs the user back in. */
   static async open(baseUrl: string = location.origin): Promise<AppData> {
@@ -56,9 +71,11 @@ export class AppData {
       unit = { organizationId: session.user.organizationId, organization: session.organization };
       await writeUnit(store.db, unit);
     }
-    data = new AppData(store, session, unit, baseUrl);
+    const evicted = await noticeEviction(store.db);
+    data = new AppData(store, session, unit, baseUrl, evicted);
     if (session) {
       await store.setUser(authorOf(session));
+      void keepStorageFor(session.user.role);
       // The store's first run started before the session was read and paused for want of a
       // token: resume now instead of waiting for the next trigger.
       void store.resumeAuth().catch(() => undefined);
@@ -174,6 +191,8 @@ export class AppData {
     this.unitHeld = { organizationId: session.user.organizationId, organization: session.organization };
     await writeUnit(this.store.db, this.unitHeld);
     await this.adopt(session);
+    // A leader's device holds changes nobody else has yet: ask the browser to keep its storage.
+    void keepStorageFor(session.user.role);
     void this.store.resumeAuth().catch(() => undefined);
     void this.refreshMembers();
     return session;
@@ -225,6 +244,7 @@ export class AppData {
   async removeUnit(): Promise<AppData> {
     await this.signOut();
     await this.revokeSignedOut();
+    forgetUnitLoaded();
     await this.store.close();
     await this.store.db.delete();
     return AppData.open(this.baseUrl);

@@ -25,6 +25,11 @@ export function LoginScreen(props: {
     <main class="login">
       <img src="/icons/icon-192.png" alt="" width={72} height={72} class="login-logo" />
       <h1>Wampums</h1>
+      {props.data.evicted && (
+        <p class="alert alert-warn" role="alert" data-testid="evicted-notice">
+          {t('storage.evicted')}
+        </p>
+      )}
       {unit ? (
         <LockedUnit data={props.data} onSignedIn={props.onSignedIn} onRemoveUnit={props.onRemoveUnit} />
       ) : (

@@ -3,6 +3,7 @@ import { formatDateTime, formatSize } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
 import type { Lang } from '../i18n/translate';
 import { useApp, useLive, useSyncStatus } from '../offline/app-context';
+import { lastEvictionAt, type Persistence, persistence } from '../offline/storage-keeping';
 import { errorText } from '../ui/error-text';
 import { entityLabel, enumLabel, operationLabel } from '../ui/labels';
 import { Empty, Screen } from '../ui/screen';
@@ -37,9 +38,12 @@ export function SyncDetailsScreen() {
     [],
   );
   const [storage, setStorage] = useState<StorageEstimate | null>(null);
+  const [kept, setKept] = useState<Persistence | null>(null);
   useEffect(() => {
     navigator.storage?.estimate?.().then(setStorage, () => undefined);
+    persistence().then(setKept, () => undefined);
   }, [data]);
+  const evictedAt = lastEvictionAt();
   if (!data) return null;
   return (
     <Screen title={t('sync.title')}>
@@ -56,6 +60,14 @@ export function SyncDetailsScreen() {
             ? t('sync.storageOf', { used: bytes(lang, storage.usage), quota: bytes(lang, storage.quota) })
             : '—'}
         </dd>
+        <dt>{t('sync.persistence')}</dt>
+        <dd data-testid="persistence">{kept ? t(`sync.persistence.${kept}`) : '—'}</dd>
+        {evictedAt !== null && (
+          <>
+            <dt>{t('sync.evicted')}</dt>
+            <dd data-testid="evicted">{formatDateTime(lang, evictedAt)}</dd>
+          </>
+        )}
         {status.lastError && (
           <>
             <dt>{t('sync.lastError')}</dt>

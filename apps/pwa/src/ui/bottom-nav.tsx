@@ -1,11 +1,14 @@
+import { canRead, type EntityType } from '@wampums/schema';
 import type { MessageKey } from '../i18n/fr';
 import { useI18n } from '../i18n/i18n-context';
+import { useApp } from '../offline/app-context';
 
-const ITEMS: { route: string; label: MessageKey; icon: string; also: string[] }[] = [
+/** `reads`: shown only to roles that read these records (`docs/privacy.md`). */
+const ITEMS: { route: string; label: MessageKey; icon: string; also: string[]; reads?: EntityType }[] = [
   { route: 'participants', label: 'nav.participants', icon: '☺', also: [''] },
   { route: 'attendance', label: 'nav.attendance', icon: '✓', also: [] },
   { route: 'honors', label: 'nav.honors', icon: '★', also: [] },
-  { route: 'medication', label: 'nav.medication', icon: '✚', also: [] },
+  { route: 'medication', label: 'nav.medication', icon: '✚', also: [], reads: 'medication_requirements' },
   {
     route: 'more',
     label: 'nav.more',
@@ -17,10 +20,12 @@ const ITEMS: { route: string; label: MessageKey; icon: string; also: string[] }[
 /** The five main places, within thumb reach at the bottom of a phone screen. */
 export function BottomNav(props: { route: string[] }) {
   const { t } = useI18n();
+  const { session } = useApp();
   const first = props.route[0] ?? '';
+  const items = ITEMS.filter((item) => !item.reads || canRead(session.user.role, item.reads));
   return (
     <nav class="bottom-nav">
-      {ITEMS.map((item) => {
+      {items.map((item) => {
         const active = first === item.route || item.also.includes(first);
         return (
           <a

@@ -3,6 +3,7 @@ import { coreMigration } from './migrations/001-core';
 import { entitiesMigration } from './migrations/002-entities';
 import { receiptClientsMigration } from './migrations/003-receipt-clients';
 import { medicationRulesMigration } from './migrations/004-medication-rules';
+import { receiptRetentionMigration } from './migrations/004-receipt-retention';
 
 /** Every migration, in the order they apply. Append only. */
 export const MIGRATIONS: readonly { id: string; sql: string }[] = [
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly { id: string; sql: string }[] = [
   entitiesMigration,
   receiptClientsMigration,
   medicationRulesMigration,
+  receiptRetentionMigration,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations of several starting instances. */

@@ -1,5 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database';
+import { makeFolderPrivate } from './private-folder';
 import { TYPE_PARSERS } from './type-parsers';
 
 function wrap(target: PGlite | Transaction): Queryable {
@@ -19,8 +20,15 @@ function wrap(target: PGlite | Transaction): Queryable {
  * single session, so its transactions run one after another.
  */
 export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
+  if (dataDir) await makeFolderPrivate(dataDir);
   const db = await PGlite.create(dataDir, { parsers: TYPE_PARSERS });
   await db.exec(`SET TimeZone TO 'UTC'`);
+  let keepPrivate: NodeJS.Timeout | null = null;
+  if (dataDir) {
+    await makeFolderPrivate(dataDir);
+    keepPrivate = setInterval(() => makeFolderPrivate(dataDir).catch(() => {}), 3_600_000);
+    keepPrivate.unref();
+  }
   const base = wrap(db);
   return {
     kind: 'pglite',
@@ -32,7 +40,9 @@ export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
       return () => unsubscribe();
     },
     async close() {
+      if (keepPrivate) clearInterval(keepPrivate);
       if (!db.closed) await db.close();
+      if (dataDir) await makeFolderPrivate(dataDir);
     },
   };
 }

@@ -9,6 +9,13 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { assertCanWrite, authenticate } from '../auth/guard';
+import {
+  assertCanFilter,
+  assertCanRead,
+  authenticateReader,
+  readableOutcome,
+  readableRows,
+} from '../auth/read-access';
 import type { Actor } from '../auth/tokens';
 import type { AppContext } from '../context';
 import { parseOrThrow } from '../errors';
@@ -75,19 +82,20 @@ function idempotencyKeyOf(request: FastifyRequest): string | null {
 export function entityRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/:type', async (request) => {
     const type = entityTypeOf(request);
-    const actor = await authenticate(request, ctx.tokens);
+    const reader = await authenticateReader(request, ctx);
+    assertCanRead(reader.role, type);
     const query = parseOrThrow(listQuerySchema(type), request.query, 'query');
     const after = query.cursor
       ? ctx.cursors.decode(query.cursor as string, listCursorSchema)
       : { k: 'list' as const, t: type, i: 0 };
     if (after.t !== type) throw new WampumsError('bad_request', 'Invalid cursor');
-    const params: unknown[] = [actor.organizationId, after.i];
-    const filters = filterFieldsOf(type)
-      .filter((field) => query[field] !== undefined)
-      .map((field) => {
-        params.push(query[field]);
-        return ` AND ${ident(field)} = $${params.length}`;
-      });
+    const params: unknown[] = [reader.organizationId, after.i];
+    const filtered = filterFieldsOf(type).filter((field) => query[field] !== undefined);
+    assertCanFilter(reader.role, type, filtered);
+    const filters = filtered.map((field) => {
+      params.push(query[field]);
+      return ` AND ${ident(field)} = $${params.length}`;
+    });
     const limit = query.limit as number;
     params.push(limit + 1);
     const rows = await ctx.db.query<Row>(
@@ -99,15 +107,16 @@ export function entityRoutes(app: FastifyInstance, ctx: AppContext): void {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const cursor = hasMore && last ? ctx.cursors.encode({ k: 'list', t: type, i: last.id }) : null;
-    return { data: page, page: { cursor, hasMore } };
+    return { data: readableRows(reader.role, type, page), page: { cursor, hasMore } };
   });
 
   app.get('/:type/:id', async (request) => {
     const type = entityTypeOf(request);
-    const actor = await authenticate(request, ctx.tokens);
-    const row = await selectRow(ctx.db, type, actor.organizationId, idOf(request));
+    const reader = await authenticateReader(request, ctx);
+    assertCanRead(reader.role, type);
+    const row = await selectRow(ctx.db, type, reader.organizationId, idOf(request));
     if (!row) throw new WampumsError('not_found', 'No such record');
-    return { data: row };
+    return { data: readableRows(reader.role, type, [row])[0] };
   });
 
   app.post('/:type', async (request, res) => {
@@ -122,7 +131,11 @@ export function entityRoutes(app: FastifyInstance, ctx: AppContext): void {
       correlationId: idempotencyKeyOf(request),
       dependencies: [],
     };
-    return reply(res, await applyWrite(ctx.db, actor, req, new RequestTempIds()), true);
+    return reply(
+      res,
+      readableOutcome(actor.role, type, await applyWrite(ctx.db, actor, req, new RequestTempIds())),
+      true,
+    );
   });
 
   app.patch('/:type/:id', async (request, res) => {
@@ -144,7 +157,11 @@ export function entityRoutes(app: FastifyInstance, ctx: AppContext): void {
       correlationId: null,
       dependencies: [],
     };
-    return reply(res, await applyWrite(ctx.db, actor, req, new RequestTempIds()), false);
+    return reply(
+      res,
+      readableOutcome(actor.role, type, await applyWrite(ctx.db, actor, req, new RequestTempIds())),
+      false,
+    );
   });
 
   app.delete('/:type/:id', async (request, res) => {
@@ -161,6 +178,10 @@ export function entityRoutes(app: FastifyInstance, ctx: AppContext): void {
       correlationId: null,
       dependencies: [],
     };
-    return reply(res, await applyWrite(ctx.db, actor, req, new RequestTempIds()), false);
+    return reply(
+      res,
+      readableOutcome(actor.role, type, await applyWrite(ctx.db, actor, req, new RequestTempIds())),
+      false,
+    );
   });
 }

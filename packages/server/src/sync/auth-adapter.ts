@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/guard';
+import { currentRole } from '../auth/read-access';
 import type { Actor, TokenService } from '../auth/tokens';
+import type { Queryable } from '../db/database';
 
 /**
  * How the sync plugin learns who is calling (docs/adopting.md, "Authentication"). The actor's
@@ -16,7 +18,16 @@ export interface SyncAuth {
   authenticate(request: FastifyRequest, use: { live: boolean }): Promise<Actor>;
 }
 
-/** The standalone server's authentication: its own bearer tokens (docs/server.md). */
-export function tokenAuth(tokens: TokenService): SyncAuth {
-  return { authenticate: (request, { live }) => authenticate(request, tokens, live) };
+/**
+ * The standalone server's authentication: its own bearer tokens (docs/server.md), with the role
+ * the users table holds now rather than the one the token was signed with, so a demotion takes
+ * effect at the device's next request (read rules: docs/privacy.md).
+ */
+export function tokenAuth(tokens: TokenService, db: Queryable): SyncAuth {
+  return {
+    authenticate: async (request, { live }) => {
+      const actor = await authenticate(request, tokens, live);
+      return { ...actor, role: await currentRole(db, actor) };
+    },
+  };
 }

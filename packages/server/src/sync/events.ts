@@ -68,7 +68,7 @@ export function openLiveEvents(
 ): void {
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
+    'Cache-Control': 'no-store, no-transform',
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
     [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),

@@ -23,7 +23,9 @@ export async function pullChanges(
   const page = await pullPage(
     ctx.db,
     ctx.cursors,
-    actor.organizationId,
+    // Read rules apply with the actor's role (docs/privacy.md): the standalone server's
+    // authentication reads it from the users table on every request (tokenAuth).
+    { organizationId: actor.organizationId, role: actor.role },
     query.cursor,
     query.limit,
     Date.now(),

@@ -1,11 +1,14 @@
 import {
+  canRead,
   type EntityType,
   FULL_REFRESH_AFTER_MS,
   isEntityType,
   type PulledChange,
+  roleSchema,
   UPSERT_ORDER,
 } from '@wampums/schema';
 import { z } from 'zod';
+import { type Reader, readableChanges } from '../auth/read-access';
 import type { Queryable } from '../db/database';
 import { ident, type Row } from '../entities/rows';
 import type { CursorCodec } from './cursor';
@@ -19,13 +22,20 @@ const snapshotCursor = z.strictObject({
   x: z.string().regex(/^\d{1,20}$/),
   s: z.number().int().min(0),
   a: z.number().int(),
+  r: roleSchema.optional(),
 });
-/** Log phase: `(x, s)` is the last log position sent; `a` when the cursor was issued (ms). */
+/**
+ * Log phase: `(x, s)` is the last log position sent; `a` when the cursor was issued (ms). In
+ * both phases `r` is the role the pages so far were read with (absent in cursors issued before
+ * read rules): a cursor of another role answers `fullRefresh`, so the device replaces what it
+ * holds with what the role reads now (`docs/privacy.md`).
+ */
 const logCursor = z.strictObject({
   k: z.literal('log'),
   x: z.string().regex(/^\d{1,20}$/),
   s: z.number().int().min(0),
   a: z.number().int(),
+  r: roleSchema.optional(),
 });
 const cursorSchema = z.discriminatedUnion('k', [snapshotCursor, logCursor]);
 type PullState = z.infer<typeof cursorSchema>;
@@ -62,21 +72,28 @@ export const MAX_LOG_ROWS_PER_PAGE = 10_000;
  * the page reads on until it has `limit` changes (at most {@link MAX_LOG_ROWS_PER_PAGE} log
  * rows). Ignored while a snapshot is paged (no cursor, or a cursor still in its snapshot): a
  * client that removes what a snapshot did not bring must get every row.
+ *
+ * The page holds what `reader.role` reads (`readableChanges`); a snapshot skips the entities it
+ * does not read. A cursor issued to another role (or before read rules) answers `fullRefresh`.
  */
 export async function pullPage(
   db: Queryable,
   cursors: CursorCodec,
-  organizationId: number,
+  reader: Pick<Reader, 'organizationId' | 'role'>,
   cursorText: string | undefined,
   limit: number,
   now = Date.now(),
   clientId: string | null = null,
 ): Promise<PullPage> {
+  const { organizationId, role } = reader;
   let state: PullState = cursorText
     ? cursors.decode(cursorText, cursorSchema)
     : { k: 'snap', t: 0, i: 0, ...(await snapshotStart(db)), a: now };
-  if (cursorText && (now - state.a > FULL_REFRESH_AFTER_MS || (await isBeforeHorizon(db, state)))) {
-    const fresh = { k: 'snap', t: 0, i: 0, ...(await snapshotStart(db)), a: now };
+  if (
+    cursorText &&
+    (state.r !== role || now - state.a > FULL_REFRESH_AFTER_MS || (await isBeforeHorizon(db, state)))
+  ) {
+    const fresh = { k: 'snap', t: 0, i: 0, ...(await snapshotStart(db)), a: now, r: role };
     return { changes: [], cursor: cursors.encode(fresh), hasMore: true, fullRefresh: true };
   }
   const echoesOf = cursorText && state.k === 'log' ? clientId : null;
@@ -87,6 +104,10 @@ export async function pullPage(
     if (!type) {
       state = { k: 'log', x: state.x, s: state.s, a: now };
       break;
+    }
+    if (!canRead(role, type)) {
+      state = { ...state, t: state.t + 1, i: 0 };
+      continue;
     }
     const want = limit - changes.length;
     const rows = await db.query<Row>(
@@ -106,7 +127,12 @@ export async function pullPage(
     hasMore = page.hasMore;
     if (page.last) state = { k: 'log', ...page.last, a: now };
   } else hasMore = true;
-  return { changes, cursor: cursors.encode({ ...state, a: now }), hasMore, fullRefresh: false };
+  return {
+    changes: readableChanges(role, changes),
+    cursor: cursors.encode({ ...state, a: now, r: role }),
+    hasMore,
+    fullRefresh: false,
+  };
 }
 
 type Target = { type: EntityType; id: number };
@@ -193,7 +219,7 @@ function idsByType(targets: Iterable<Target>): Map<EntityType, number[]> {
 /**
  * The rows of `targets` whose current version `clientId` already holds from its push answers
  * (as `type:id`): a row still there whose `updated_at` is the one a push of that device was
- * answered with (its receipt's entity), or a row gone that a push of that device deleted. A
+ * answered with (its receipt's `entity_updated_at`), or a row gone that a push of that device deleted. A
  * row changed since by anyone or anything else (another device, a cascade, a server rule) has
  * another `updated_at`, or no receipt of that device at all, and is sent. One statement.
  */
@@ -215,7 +241,7 @@ async function echoesOf(
         SELECT 1 FROM sync_receipts AS r
         WHERE r.organization_id = $1 AND r.entity_type = ${t} AND r.server_id = e.id
           AND r.client_id = $2 AND r.operation <> 'delete'
-          AND (r.entity->>'updated_at')::timestamptz = e.updated_at)
+          AND r.entity_updated_at = e.updated_at)
     UNION ALL
     SELECT ${t}::text, r.server_id FROM sync_receipts AS r
       WHERE r.organization_id = $1 AND r.entity_type = ${t} AND r.server_id = ANY(${list})

@@ -7,6 +7,7 @@ import {
 } from '@wampums/schema';
 import type { FastifyInstance } from 'fastify';
 import { assertCanWrite } from '../auth/guard';
+import { readableOutcome } from '../auth/read-access';
 import type { Actor } from '../auth/tokens';
 import type { SyncContext } from '../context';
 import { issuesOf, parseOrThrow } from '../errors';
@@ -77,7 +78,11 @@ export async function pushChanges(ctx: SyncContext, actor: Actor, body: unknown)
   );
   valid.forEach((v, i) => {
     const outcome = outcomes[i];
-    if (outcome) results[v.index] = toPushResult(v.correlationId, outcome);
+    if (outcome)
+      results[v.index] = toPushResult(
+        v.correlationId,
+        readableOutcome(actor.role, v.request.entityType, outcome),
+      );
   });
   // Every slot is filled by now: invalid changes above, the applied ones here.
   return { data: { results: results as PushResult[], serverTime: new Date().toISOString() } };

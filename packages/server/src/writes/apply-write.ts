@@ -350,7 +350,8 @@ function createdTempId(req: WriteRequest): string | null {
 
 /**
  * The `duplicate` answer of an already handled correlationId (its temp id is known from now on),
- * with the record as it is now: it may have changed or been deleted since the first answer.
+ * with the record as it is now as both `entity` and `current`: receipts keep no copy of the row
+ * (`docs/privacy.md`), so a record deleted since answers `null`, nothing of it.
  */
 async function answerOf(
   tx: Queryable,
@@ -364,10 +365,10 @@ async function answerOf(
     ids.remember(req.entityType, receipt.temp_id, serverId);
   }
   const current =
-    serverId !== null && receipt.entity !== null && receipt.entity_type === req.entityType
+    serverId !== null && receipt.entity_updated_at !== null && receipt.entity_type === req.entityType
       ? await selectRow(tx, req.entityType, organizationId, serverId)
       : null;
-  return { status: 'duplicate', serverId: serverId ?? 0, entity: receipt.entity, current };
+  return { status: 'duplicate', serverId: serverId ?? 0, entity: current, current };
 }
 
 function answerFor(

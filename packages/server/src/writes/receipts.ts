@@ -1,12 +1,15 @@
 import type { Queryable } from '../db/database';
 import type { Row } from '../entities/rows';
 
-/** The stored first answer to a correlationId. */
+/**
+ * What is kept of the first answer to a correlationId: its ids and the version of the row it
+ * answered with (`null` for a delete), never the row itself (`docs/privacy.md`).
+ */
 export interface Receipt {
   entity_type: string | null;
   temp_id: string | null;
   server_id: number | null;
-  entity: Row | null;
+  entity_updated_at: string | null;
 }
 
 /** The answer of an applied change, stored on its claimed receipt. */
@@ -18,6 +21,7 @@ export interface ReceiptAnswer {
   entityType: string;
   tempId: string | null;
   serverId: number;
+  /** The answered row: only its `updated_at` is stored. */
   entity: Row | null;
 }
 
@@ -38,7 +42,7 @@ export async function claimReceipt(
   );
   if (claimed.length === 1) return null;
   const [receipt] = await tx.query<Receipt>(
-    `SELECT entity_type, temp_id, server_id, entity FROM sync_receipts
+    `SELECT entity_type, temp_id, server_id, entity_updated_at FROM sync_receipts
      WHERE organization_id = $1 AND correlation_id = $2`,
     [organizationId, correlationId],
   );
@@ -68,7 +72,7 @@ export async function claimReceipts(
   const mine = new Set(claimed.map((row) => row.correlation_id));
   const taken = correlationIds.filter((id) => !mine.has(id));
   const rows = await tx.query<Receipt & { correlation_id: string }>(
-    `SELECT correlation_id, entity_type, temp_id, server_id, entity FROM sync_receipts
+    `SELECT correlation_id, entity_type, temp_id, server_id, entity_updated_at FROM sync_receipts
      WHERE organization_id = $1 AND correlation_id = ANY($2::text[])`,
     [organizationId, taken],
   );
@@ -95,9 +99,9 @@ export async function completeReceipts(
   await tx.query(
     `UPDATE sync_receipts AS r
      SET entity_type = a.entity_type, temp_id = a.temp_id, server_id = a.server_id,
-       entity = a.entity::jsonb, client_id = a.client_id, operation = a.operation
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
-       AS a(correlation_id, entity_type, temp_id, server_id, entity, client_id, operation)
+       entity_updated_at = a.entity_updated_at, client_id = a.client_id, operation = a.operation
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[])
+       AS a(correlation_id, entity_type, temp_id, server_id, entity_updated_at, client_id, operation)
      WHERE r.organization_id = $1 AND r.correlation_id = a.correlation_id`,
     [
       organizationId,
@@ -105,7 +109,7 @@ export async function completeReceipts(
       answers.map((a) => a.entityType),
       answers.map((a) => a.tempId),
       answers.map((a) => a.serverId),
-      answers.map((a) => (a.entity === null ? null : JSON.stringify(a.entity))),
+      answers.map((a) => (a.entity?.updated_at as string | undefined) ?? null),
       answers.map((a) => a.clientId),
       answers.map((a) => a.operation),
     ],
