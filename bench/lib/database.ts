@@ -109,18 +109,19 @@ export class BenchDatabase {
 
   /**
    * B2's server limit: the same records inserted with one multi-row INSERT per table, parents
-   * first, in one transaction, into copies of the entity tables with the same columns, checks
-   * and indexes but no triggers and no foreign keys: storage and indexes, nothing of ours.
+   * first, in one transaction, into copies of the entity tables with the same columns, defaults,
+   * checks and indexes but no triggers and no foreign keys: storage and indexes, nothing of ours.
    */
   async rawInsert(ops: OfflineCreate[], organizationId: number, userId: number): Promise<number> {
     const client = await this.pool.connect();
     try {
       await client.query('CREATE SCHEMA IF NOT EXISTS bench_raw');
       for (const type of ENTITY_TYPES) {
+        // Defaults too: server-kept columns (a distribution's dose_history) are NOT NULL with a default.
+        await client.query(`DROP TABLE IF EXISTS bench_raw."${type}"`);
         await client.query(
-          `CREATE TABLE IF NOT EXISTS bench_raw."${type}" (LIKE public."${type}" INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
+          `CREATE TABLE bench_raw."${type}" (LIKE public."${type}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
         );
-        await client.query(`TRUNCATE bench_raw."${type}"`);
       }
       const byType = new Map<EntityType, OfflineCreate[]>();
       for (const op of ops) {

@@ -36,6 +36,7 @@ async function phone(): Promise<BrowserContext> {
   const context = await phoneContext(browser);
   await context.addInitScript(() => {
     const storage = navigator.storage;
+    if (!storage) return; // about:blank has no storage manager
     const persist = storage.persist.bind(storage);
     (window as unknown as { persistCalls: number }).persistCalls = 0;
     storage.persist = () => {
@@ -123,7 +124,8 @@ describe('storage that stays, in Chromium', () => {
     await page.locator('[data-testid=connectivity]').waitFor();
     await go(page, 'sync');
     await page.locator('[data-testid=evicted]').waitFor();
-    expect(await rawCount(page, 'participants')).toBeGreaterThan(0);
+    // The unit downloads again after the sign-in.
+    await expect.poll(() => rawCount(page, 'participants'), { timeout: 15_000 }).toBeGreaterThan(0);
     // Reopened after the new load: no eviction since, no notice.
     await page.waitForFunction(() => localStorage.getItem('wampums.storage')?.includes('"loaded":{'));
     await page.reload();
