@@ -31,6 +31,8 @@ await database.query(
 
 /** The app's sessions: an opaque id → who signed in. Organization and role come only from here. */
 const sessions = new Map();
+/** Single-use live-stream tickets → { session, expires } (a URL must never carry the token). */
+const tickets = new Map();
 
 const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'warn' } });
 
@@ -50,14 +52,25 @@ await app.register(wampumsSync, {
   database,
   cursorSecret: CURSOR_SECRET,
   auth: {
-    // The client sends the app's session token as a bearer token, and, for the live stream
-    // (EventSource sends no headers), as `access_token` in the query.
+    // The client sends the app's session token as a bearer token. The live stream (EventSource
+    // sends no headers) opens with a single-use ticket the client asked for just before.
     async authenticate(request, { live }) {
       const header = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-      const token = header ?? (live ? request.query?.access_token : undefined);
-      const session = token && sessions.get(token);
+      if (!header && live && typeof request.query?.ticket === 'string') {
+        const ticket = tickets.get(request.query.ticket);
+        tickets.delete(request.query.ticket);
+        const session = ticket && ticket.expires > Date.now() && ticket.session;
+        if (!session) throw new WampumsError('invalid_ticket', 'Ask for a new ticket');
+        return session;
+      }
+      const session = header && sessions.get(header);
       if (!session) throw new WampumsError('unauthorized', 'Sign in first');
       return session;
+    },
+    async issueTicket(actor) {
+      const ticket = randomBytes(24).toString('base64url');
+      tickets.set(ticket, { session: actor, expires: Date.now() + 60_000 });
+      return { ticket, expiresAt: new Date(Date.now() + 60_000).toISOString() };
     },
   },
 });

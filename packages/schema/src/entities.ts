@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type FieldSpec, optional, ref, required, user, withDefault } from './field-spec';
+import { type Authorship, type FieldSpec, optional, ref, required, user, withDefault } from './field-spec';
 import {
   attendanceStatusEnum,
   badgeStatusEnum,
@@ -225,7 +225,7 @@ export const ENTITIES = {
       dose_notes: optional(longText(2000)),
       status: withDefault(distributionStatusEnum, 'scheduled'),
       administered_at: optional(isoInstant),
-      administered_by: user(),
+      administered_by: user('writer'),
       witness_name: optional(longText(200)),
     },
     naturalKey: ['medication_requirement_id', 'participant_id', 'scheduled_for'],
@@ -238,7 +238,8 @@ export const ENTITIES = {
     indexes: ['activity_id', 'user_id'],
     fields: {
       activity_id: ref('activities'),
-      user_id: user(),
+      // The driver: only they (or an admin) change or delete the offer.
+      user_id: user('owner'),
       vehicle_make: optional(longText(100)),
       vehicle_color: optional(longText(50)),
       total_seats_available: required(z.number().int().min(1).max(8)),
@@ -319,6 +320,14 @@ export function userFieldsOf(type: EntityType): string[] {
   return Object.entries(fields)
     .filter(([, spec]) => spec.kind === 'user')
     .map(([field]) => field);
+}
+
+/** The user fields of an entity with how the server fills each from the session. */
+export function authorFieldsOf(type: EntityType): { field: string; author: Authorship }[] {
+  const fields = ENTITIES[type].fields as Record<string, FieldSpec>;
+  return Object.entries(fields).flatMap(([field, spec]) =>
+    spec.kind === 'user' ? [{ field, author: spec.author ?? 'creator' }] : [],
+  );
 }
 
 /** The field specs of an entity, untyped, for generic code (SQL, schema generation). */

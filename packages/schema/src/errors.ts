@@ -6,20 +6,34 @@
 export const ERROR_STATUS = {
   validation_failed: 400,
   bad_request: 400,
+  /** A token in a query string (`access_token`): tokens never travel in URLs. */
+  token_in_url: 400,
   unknown_entity_type: 404,
   invalid_credentials: 401,
   unauthorized: 401,
   token_expired: 401,
+  /** The token's session ended (signed out, password or role changed, user removed, lifetime over). */
+  session_revoked: 401,
+  /** A live-stream ticket that is unknown, used already or expired. */
+  invalid_ticket: 401,
   forbidden: 403,
+  /** A sync `clientId` already bound to another person. */
+  client_id_taken: 403,
+  /** A carpool offer changed by someone who is neither its driver nor an admin. */
+  not_offer_driver: 403,
   not_found: 404,
   read_only: 405,
   method_not_allowed: 405,
   conflict: 409,
   gone: 409,
+  /** `POST /auth/refresh` before the token's last quarter (`details.refreshAfter`). */
+  refresh_too_early: 409,
   no_seats: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  /** Too many failed sign-ins for this email or address; `Retry-After` says when to try again. */
+  login_throttled: 429,
   internal_error: 500,
   service_unavailable: 503,
 } as const;

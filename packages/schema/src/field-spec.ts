@@ -23,7 +23,19 @@ export interface FieldSpec<T = unknown, N extends boolean = boolean> {
   /** A soft reference orders pushes but does not own the child (the child outlives its parent). */
   readonly soft?: boolean;
   readonly onDelete?: OnDelete;
+  /** For `kind: 'user'`: how the server fills it from the session (see {@link Authorship}). */
+  readonly author?: Authorship;
 }
+
+/**
+ * How a user field names the person who wrote the row, always taken from the session and never
+ * from a payload (docs/privacy.md, "Authors"):
+ * - `creator`: the person who created the row (`created_by`, `assigned_by`); kept on updates;
+ * - `writer`: the person who wrote its last version (a dose's recorder, `administered_by`);
+ * - `owner`: the creator, who alone (or an admin) may change or delete the row (a carpool
+ *   offer's driver).
+ */
+export type Authorship = 'creator' | 'writer' | 'owner';
 
 /** A value every create must give. */
 export function required<T>(base: z.ZodType<T>): FieldSpec<T, false> {
@@ -66,9 +78,9 @@ export function ref(
   };
 }
 
-/** A user id (`created_by`, `assigned_by`...): defaults to the signed-in user on the server. */
-export function user(): FieldSpec<number, true> {
-  return { kind: 'user', base: serverId, nullable: true, required: false };
+/** A user id (`created_by`, `assigned_by`...): the server sets it from the session ({@link Authorship}). */
+export function user(author: Authorship = 'creator'): FieldSpec<number, true> {
+  return { kind: 'user', base: serverId, nullable: true, required: false, author };
 }
 
 /** The schema of the stored value (server row). */

@@ -158,8 +158,33 @@ export const sessionUserSchema = z.object({
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 
 export const loginResponseSchema = z.object({
-  data: z.object({ token: z.string(), expiresAt: isoInstant, user: sessionUserSchema }),
+  data: z.object({
+    token: z.string(),
+    expiresAt: isoInstant,
+    user: sessionUserSchema,
+    /** The session's absolute end: no refresh reaches past it (docs/sync-protocol.md, "Sessions"). */
+    sessionExpiresAt: isoInstant.optional(),
+    /** From when `POST /auth/refresh` accepts this token (its last quarter). */
+    refreshAfter: isoInstant.optional(),
+  }),
 });
+
+/** Why a session ended: `details.reason` of a 401 `session_revoked`. */
+export const SESSION_END_REASONS = [
+  'signed_out',
+  'password_changed',
+  'role_changed',
+  'organization_changed',
+  'user_deleted',
+  'expired',
+] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+/** `POST /sync/events/ticket`: a single-use ticket that opens one live stream (`?ticket=`). */
+export const liveTicketResponseSchema = z.object({
+  data: z.object({ ticket: z.string().min(16), expiresAt: isoInstant }),
+});
+export type LiveTicketResponse = z.infer<typeof liveTicketResponseSchema>;
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 export const errorResponseSchema = z.object({ error: wireErrorSchema });

@@ -52,6 +52,8 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
     // Finish in-flight requests on close; idle keep-alive sockets are closed at once.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // The client's address from X-Forwarded-For only behind a configured proxy (sign-in throttling).
+    ...(ctx.config.trustProxy !== undefined ? { trustProxy: ctx.config.trustProxy } : {}),
   };
   const app = Fastify(options);
   app.decorateRequest('actor', null);
@@ -102,15 +104,24 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
     await app.register(rateLimit, {
       max,
       timeWindow,
-      // Per token: several leaders behind one camp router must not share a budget.
-      keyGenerator: (request) => tokenOf(request, true) ?? request.ip,
+      // Per signed-in user, read from a genuine token only (several leaders behind one camp
+      // router must not share a budget, and junk bearer tokens must not each get a fresh one);
+      // per address otherwise.
+      keyGenerator: async (request) => {
+        const token = tokenOf(request);
+        if (token) {
+          const verified = await ctx.tokens.verify(token).catch(() => null);
+          if (verified) return `user:${verified.actor.userId}`;
+        }
+        return `address:${request.ip}`;
+      },
       errorResponseBuilder: (_request, context) =>
         new WampumsError('rate_limited', `Too many requests; retry in ${context.after}`),
     });
   }
 
   // The sync contract, mounted exactly as another app mounts it (docs/adopting.md).
-  await app.register(wampumsSync, { core: syncCoreOf(ctx, streams), auth: tokenAuth(ctx.tokens, ctx.db) });
+  await app.register(wampumsSync, { core: syncCoreOf(ctx, streams), auth: tokenAuth(ctx) });
 
   await app.register(
     async (api) => {

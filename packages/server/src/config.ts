@@ -1,3 +1,4 @@
+import type { LoginThrottleLimits } from './auth/login-throttle';
 import { PUSH_LIMITS } from '@wampums/schema';
 
 /** Settings of one server instance. */
@@ -13,9 +14,24 @@ export interface ServerConfig {
   seedDemo: boolean;
   /** Secret for tokens and cursors (HS256). */
   jwtSecret: string;
-  /** Token lifetime in seconds (default 12 h). */
+  /**
+   * A former secret that still verifies tokens (never signs) until `until`: rotating
+   * `jwtSecret` then signs no one out (`JWT_PREVIOUS_SECRET`, `JWT_PREVIOUS_SECRET_UNTIL`).
+   */
+  previousJwtSecret?: { secret: string; until: Date };
+  /** Token lifetime in seconds (default 12 h); never past the session's end. */
   tokenTtlSeconds?: number;
-  /** Requests per token (or per address without one) per window; `false` disables the limit. */
+  /** A session's absolute lifetime in seconds (default 14 days): no refresh passes it. */
+  sessionTtlSeconds?: number;
+  /** Failed sign-ins allowed per email and per address (docs/server.md); `false` disables it. */
+  loginThrottle?: false | Partial<LoginThrottleLimits>;
+  /**
+   * Trust `X-Forwarded-For` from a reverse proxy for the client's address (Fastify's
+   * `trustProxy`: `true`, or the proxy's addresses/CIDRs, comma-separated). Off by default: without a proxy, a
+   * caller could name any address and escape the per-address sign-in limit.
+   */
+  trustProxy?: boolean | string;
+  /** Requests per signed-in user (or per address without a genuine token) per window; `false` disables the limit. */
   rateLimit: false | { max: number; timeWindow: number };
   limits?: { maxChanges?: number; maxBytes?: number };
   /** The built PWA to serve at `/`; `null` serves only the API. */

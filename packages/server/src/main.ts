@@ -20,6 +20,12 @@ function embeddedSecret(dataDir: string): string {
   return secret;
 }
 
+/** `TRUST_PROXY`: `true`/`false`, or the proxy's addresses/CIDRs, comma-separated. */
+function trustProxyOf(value: string): boolean | string {
+  if (/^(1|true|yes|on|0|false|no|off)$/i.test(value)) return flag(value) as boolean;
+  return value;
+}
+
 function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
   const databaseUrl = env.DATABASE_URL || undefined;
   const dataDir = resolve(env.DATA_DIR || './data');
@@ -33,6 +39,10 @@ function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     throw new Error('JWT_SECRET is required with DATABASE_URL');
   }
   const rateMax = Number(env.RATE_LIMIT_MAX ?? DEFAULT_RATE_LIMIT.max);
+  const previousUntil = env.JWT_PREVIOUS_SECRET_UNTIL ? new Date(env.JWT_PREVIOUS_SECRET_UNTIL) : null;
+  if (env.JWT_PREVIOUS_SECRET && (!previousUntil || Number.isNaN(previousUntil.getTime()))) {
+    throw new Error('JWT_PREVIOUS_SECRET needs JWT_PREVIOUS_SECRET_UNTIL (an ISO date)');
+  }
   return {
     port: Number(env.PORT ?? 3000),
     host: env.HOST || '127.0.0.1',
@@ -40,6 +50,11 @@ function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
     // Demo data: on for a new embedded database, off for PostgreSQL unless asked for.
     seedDemo: flag(env.SEED_DEMO) ?? freshEmbedded,
     jwtSecret: jwtSecret as string,
+    ...(env.JWT_PREVIOUS_SECRET && previousUntil
+      ? { previousJwtSecret: { secret: env.JWT_PREVIOUS_SECRET, until: previousUntil } }
+      : {}),
+    ...(env.SESSION_TTL_SECONDS ? { sessionTtlSeconds: Number(env.SESSION_TTL_SECONDS) } : {}),
+    ...(env.TRUST_PROXY ? { trustProxy: trustProxyOf(env.TRUST_PROXY) } : {}),
     rateLimit: rateMax > 0 ? { max: rateMax, timeWindow: DEFAULT_RATE_LIMIT.timeWindow } : false,
     limits: {
       ...(env.MAX_PUSH_CHANGES ? { maxChanges: Number(env.MAX_PUSH_CHANGES) } : {}),

@@ -1,4 +1,5 @@
 import { buildApp } from './app';
+import { pruneAuth } from './auth/prune';
 import { TokenService } from './auth/tokens';
 import { resolvedLimits, type ServerConfig } from './config';
 import type { AppContext } from './context';
@@ -39,7 +40,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const ctx: AppContext = {
       config,
       db,
-      tokens: new TokenService(config.jwtSecret, config.tokenTtlSeconds ?? 12 * 3600),
+      tokens: new TokenService(
+        config.jwtSecret,
+        config.tokenTtlSeconds ?? 12 * 3600,
+        config.previousJwtSecret ?? null,
+      ),
       cursors: new CursorCodec(config.jwtSecret),
       notifier,
       limits: resolvedLimits(config),
@@ -65,6 +70,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       );
       await pruneReceipts(db, new Date(Date.now() - receiptDays * DAY)).catch((err) =>
         app.log.warn({ err }, 'pruning receipts failed'),
+      );
+      await pruneAuth(db, new Date(Date.now() - receiptDays * DAY)).catch((err) =>
+        app.log.warn({ err }, 'pruning sessions failed'),
       );
     };
     pruneTimer = setInterval(prune, 3_600_000);

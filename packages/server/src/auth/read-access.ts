@@ -28,18 +28,10 @@ export interface Reader {
   role: Role;
 }
 
-/** Authenticates the request and reads the caller's current role (401 once the account is gone). */
-export async function authenticateReader(
-  request: FastifyRequest,
-  ctx: AppContext,
-  allowQuery = false,
-): Promise<Reader> {
-  const actor = await authenticate(request, ctx.tokens, allowQuery);
-  return {
-    userId: actor.userId,
-    organizationId: actor.organizationId,
-    role: await currentRole(ctx.db, actor),
-  };
+/** Authenticates the request with the caller's current role (401 once the session has ended). */
+export async function authenticateReader(request: FastifyRequest, ctx: AppContext): Promise<Reader> {
+  const actor = await authenticate(request, ctx);
+  return { userId: actor.userId, organizationId: actor.organizationId, role: actor.role };
 }
 
 /** The role of a user as stored now. */

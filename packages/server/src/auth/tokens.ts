@@ -1,49 +1,120 @@
+import { createHash } from 'node:crypto';
 import { type Role, roleSchema, WampumsError } from '@wampums/schema';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 
 /** Who is calling: read from a verified token only. */
 export interface Actor {
   userId: number;
   organizationId: number;
   role: Role;
+  /** The session the token belongs to (the standalone server's tokens; docs/server.md, "Sessions"). */
+  sessionId?: string;
+}
+
+/** A verified token: its actor, session and lifetime (seconds since the epoch). */
+export interface VerifiedToken {
+  actor: Actor;
+  sessionId: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** A signing secret accepted for verification only, until `until` (key rotation). */
+export interface PreviousSecret {
+  secret: string;
+  until: Date;
 }
 
 const ISSUER = 'wampums';
 
-/** Signs and verifies access tokens (HS256, expiring). */
+interface Key {
+  kid: string;
+  key: Uint8Array;
+  /** After this instant (ms) the key no longer verifies; `null` for the current key. */
+  until: number | null;
+}
+
+/** The key id of a secret: a short hash, so a token names its key without revealing it. */
+function keyOf(secret: string, until: number | null): Key {
+  const kid = createHash('sha256').update(`wampums-kid:${secret}`).digest('base64url').slice(0, 12);
+  return { kid, key: new TextEncoder().encode(secret), until };
+}
+
+/**
+ * Signs and verifies access tokens (HS256, expiring, each naming its session in `sid` and its
+ * key in the `kid` header). The current secret signs; a previous one (`JWT_PREVIOUS_SECRET`)
+ * still verifies until its end date, so a secret can rotate without signing everyone out.
+ */
 export class TokenService {
-  private readonly key: Uint8Array;
+  private readonly current: Key;
+  private readonly keys = new Map<string, Key>();
   constructor(
     secret: string,
-    private readonly ttlSeconds: number,
+    readonly ttlSeconds: number,
+    previous: PreviousSecret | null = null,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.current = keyOf(secret, null);
+    this.keys.set(this.current.kid, this.current);
+    if (previous && previous.secret !== secret) {
+      const old = keyOf(previous.secret, previous.until.getTime());
+      this.keys.set(old.kid, old);
+    }
   }
 
-  async sign(actor: Actor): Promise<{ token: string; expiresAt: string }> {
+  /** A token of `actor` in session `sessionId`, never outliving the session's end. */
+  async sign(
+    actor: Actor,
+    sessionId: string,
+    sessionEnd: Date,
+  ): Promise<{ token: string; issuedAt: number; expiresAt: number }> {
     const now = Math.floor(Date.now() / 1000);
-    const exp = now + this.ttlSeconds;
-    const token = await new SignJWT({ org: actor.organizationId, role: actor.role })
-      .setProtectedHeader({ alg: 'HS256' })
+    const exp = Math.max(now + 1, Math.min(now + this.ttlSeconds, Math.floor(sessionEnd.getTime() / 1000)));
+    const token = await new SignJWT({ org: actor.organizationId, role: actor.role, sid: sessionId })
+      .setProtectedHeader({ alg: 'HS256', kid: this.current.kid })
       .setSubject(String(actor.userId))
       .setIssuer(ISSUER)
       .setIssuedAt(now)
       .setExpirationTime(exp)
-      .sign(this.key);
-    return { token, expiresAt: new Date(exp * 1000).toISOString() };
+      .sign(this.current.key);
+    return { token, issuedAt: now, expiresAt: exp };
   }
 
-  /** The actor of a token; throws 401 `token_expired` or `unauthorized`. */
-  async verify(token: string): Promise<Actor> {
+  /**
+   * The verified content of a token; throws 401 `token_expired` or `unauthorized`. With
+   * `acceptExpired` (sign-out only) an expired but genuine token still names its session.
+   */
+  async verify(token: string, options: { acceptExpired?: boolean } = {}): Promise<VerifiedToken> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: ISSUER });
+      const { kid } = decodeProtectedHeader(token);
+      const key = typeof kid === 'string' ? this.keys.get(kid) : undefined;
+      if (!key || (key.until !== null && Date.now() > key.until)) {
+        throw new WampumsError('unauthorized', 'Invalid token');
+      }
+      const { payload } = await jwtVerify(token, key.key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        ...(options.acceptExpired ? { clockTolerance: 400 * 86_400 } : {}),
+      });
       const userId = Number(payload.sub);
       const organizationId = payload.org;
       const role = roleSchema.safeParse(payload.role);
-      if (!Number.isInteger(userId) || typeof organizationId !== 'number' || !role.success) {
+      const sessionId = payload.sid;
+      if (
+        !Number.isInteger(userId) ||
+        typeof organizationId !== 'number' ||
+        !role.success ||
+        typeof sessionId !== 'string' ||
+        typeof payload.iat !== 'number' ||
+        typeof payload.exp !== 'number'
+      ) {
         throw new WampumsError('unauthorized', 'Invalid token');
       }
-      return { userId, organizationId, role: role.data };
+      return {
+        actor: { userId, organizationId, role: role.data, sessionId },
+        sessionId,
+        issuedAt: payload.iat,
+        expiresAt: payload.exp,
+      };
     } catch (error) {
       if (error instanceof WampumsError) throw error;
       if (error instanceof errors.JWTExpired)

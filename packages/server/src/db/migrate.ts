@@ -4,6 +4,7 @@ import { entitiesMigration } from './migrations/002-entities';
 import { receiptClientsMigration } from './migrations/003-receipt-clients';
 import { medicationRulesMigration } from './migrations/004-medication-rules';
 import { receiptRetentionMigration } from './migrations/004-receipt-retention';
+import { sessionsMigration } from './migrations/005-sessions';
 
 /** Every migration, in the order they apply. Append only. */
 export const MIGRATIONS: readonly { id: string; sql: string }[] = [
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly { id: string; sql: string }[] = [
   receiptClientsMigration,
   medicationRulesMigration,
   receiptRetentionMigration,
+  sessionsMigration,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations of several starting instances. */

@@ -42,7 +42,7 @@ function idOf(request: FastifyRequest): number {
 /** Auth, role and read-only checks every REST write goes through first. */
 async function writer(request: FastifyRequest, ctx: AppContext): Promise<{ actor: Actor; type: EntityType }> {
   const type = entityTypeOf(request);
-  const actor = await authenticate(request, ctx.tokens);
+  const actor = await authenticate(request, ctx);
   assertCanWrite(actor);
   if (ENTITIES[type].readOnly) throw new WampumsError('read_only', `${type} are maintained by the server`);
   return { actor, type };

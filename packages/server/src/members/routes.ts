@@ -16,7 +16,7 @@ export interface Member {
  */
 export function memberRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/members', async (request) => {
-    const actor = await authenticate(request, ctx.tokens);
+    const actor = await authenticate(request, ctx);
     const rows = await ctx.db.query<Member>(
       'SELECT id, name, role FROM users WHERE organization_id = $1 ORDER BY name, id',
       [actor.organizationId],

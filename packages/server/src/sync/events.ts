@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CHANGES_EVENT, PROTOCOL_HEADER, PROTOCOL_VERSION } from '@wampums/schema';
+import { CHANGES_EVENT, PROTOCOL_HEADER, PROTOCOL_VERSION, WampumsError } from '@wampums/schema';
 import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../auth/tokens';
 import type { SyncContext } from '../context';
@@ -34,8 +34,10 @@ const VISIBILITY_POLL_MS = { first: 20, max: 250 };
 const VISIBILITY_WAIT_MS = 60_000;
 
 /**
- * `GET /sync/events`: server-sent events for the token's organization. The token may come as
- * `access_token` (EventSource cannot send headers). Each commit notified by the database
+ * `GET /sync/events`: server-sent events for the caller's organization. A browser's
+ * `EventSource` cannot send headers and a URL lands in access logs, so the stream opens with a
+ * single-use ticket from `POST /sync/events/ticket` (`?ticket=`), or the host app's cookie; a
+ * token in the URL is refused (docs/sync-protocol.md, "Live channel"). Each commit notified by the database
  * (from any instance) becomes one `changes` event, once a pull can see it: a commit held back
  * behind an older running transaction is announced only when that one has finished.
  */
@@ -45,11 +47,24 @@ export function eventRoutes(
   streams: LiveStreams,
   auth: SyncAuth,
 ): void {
+  app.post('/sync/events/ticket', async (request) => {
+    if (!auth.issueTicket) throw new WampumsError('not_found', 'This server opens live streams without tickets');
+    const actor = await auth.authenticate(request, { live: false });
+    return { data: await auth.issueTicket(actor, request) };
+  });
+
   app.get('/sync/events', async (request, reply) => {
     const actor = await auth.authenticate(request, { live: true });
     reply.hijack();
-    openLiveEvents(ctx, streams, actor, request.raw, reply.raw, (err) =>
-      request.log.warn({ err }, 'live event failed'),
+    const isActive = auth.isActive?.bind(auth);
+    openLiveEvents(
+      ctx,
+      streams,
+      actor,
+      request.raw,
+      reply.raw,
+      (err) => request.log.warn({ err }, 'live event failed'),
+      isActive,
     );
   });
 }
@@ -65,6 +80,7 @@ export function openLiveEvents(
   req: IncomingMessage,
   res: ServerResponse,
   onError: (err: unknown) => void = () => {},
+  isActive?: (actor: Actor) => Promise<boolean>,
 ): void {
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
@@ -105,7 +121,18 @@ export function openLiveEvents(
     }, COALESCE_MS);
   };
   const unsubscribe = ctx.notifier.subscribe(actor.organizationId, onChange);
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), ctx.config.heartbeatMs ?? 20_000);
+  // Each heartbeat also asks whether the session is still open: a signed-out or revoked
+  // session's stream ends within one heartbeat (its reconnection is then refused).
+  const heartbeat = setInterval(() => {
+    res.write(': heartbeat\n\n');
+    if (!isActive) return;
+    isActive(actor).then(
+      (open) => {
+        if (!open) end();
+      },
+      (err) => onError(err),
+    );
+  }, ctx.config.heartbeatMs ?? 20_000);
   const end = () => {
     if (closed) return;
     closed = true;
