@@ -19,8 +19,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   /** A sync `clientId` already bound to another person. */
   client_id_taken: 403,
-  /** A carpool offer changed by someone who is neither its driver nor an admin. */
-  not_offer_driver: 403,
+  /** A row owned by one person (a carpool offer, by its driver) changed by someone else than them or an admin. */
+  not_owner: 403,
   not_found: 404,
   read_only: 405,
   method_not_allowed: 405,

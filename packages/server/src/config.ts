@@ -1,5 +1,5 @@
-import type { LoginThrottleLimits } from './auth/login-throttle';
 import { PUSH_LIMITS } from '@wampums/schema';
+import type { LoginThrottleLimits } from './auth/login-throttle';
 
 /** Settings of one server instance. */
 export interface ServerConfig {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { ServerConfig } from './config';
 import type { Database } from './db/database';
 import { DEMO_PASSWORD } from './seed/demo';
 import { startServer } from './server';
@@ -48,6 +49,12 @@ export interface TestServerOptions {
   /** Token and cursor secret; instances sharing a database must share it. */
   jwtSecret?: string;
   heartbeatMs?: number;
+  /** Sessions and sign-in settings (docs/server.md, "Sessions"); the throttle is on by default. */
+  tokenTtlSeconds?: number;
+  sessionTtlSeconds?: number;
+  previousJwtSecret?: { secret: string; until: Date };
+  loginThrottle?: ServerConfig['loginThrottle'];
+  trustProxy?: boolean | string;
   /** Log level (default `LOG_LEVEL` or silent) and where the lines go. */
   logLevel?: string;
   logStream?: { write(line: string): void };
@@ -87,6 +94,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? 'silent',
       ...(options.logStream ? { logStream: options.logStream } : {}),
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+      ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
+      ...(options.sessionTtlSeconds ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
+      ...(options.previousJwtSecret ? { previousJwtSecret: options.previousJwtSecret } : {}),
+      ...(options.loginThrottle !== undefined ? { loginThrottle: options.loginThrottle } : {}),
+      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     });
     const apiUrl = `${server.url}/api/v1`;
     return {

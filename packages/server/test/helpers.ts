@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generateTempId } from '@wampums/schema';
+import { hashPassword } from '../src/auth/passwords';
 import { startTestServer, type TestServer, type TestServerOptions } from '../src/testing';
 
 /** Every suite runs against both storage backends. */
@@ -17,6 +18,8 @@ export type Json = any;
 
 /** A small HTTP client bound to one server and token. */
 export function client(server: { apiUrl: string }, token?: string) {
+  // A sync clientId belongs to one person: each client pushes with its own device id.
+  const device = `test-device-${randomUUID()}`;
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${server.apiUrl}${path}`, {
       method,
@@ -37,7 +40,7 @@ export function client(server: { apiUrl: string }, token?: string) {
     patch: (path: string, body: unknown) => call('PATCH', path, body),
     delete: (path: string) => call('DELETE', path),
     raw: call,
-    push: (changes: unknown[], clientId = 'test-device') => call('POST', '/sync/push', { clientId, changes }),
+    push: (changes: unknown[], clientId = device) => call('POST', '/sync/push', { clientId, changes }),
     /**
      * Pulls every page from `cursor` (a snapshot without one); returns changes, the last cursor
      * and the number of requests. With `clientId`, that device's own pushed rows are left out.
@@ -131,6 +134,33 @@ export async function newParticipant(
   const res = await api.post('/participants', { first_name: first, last_name: 'Tester', group_id: groupId });
   if (res.status !== 201) throw new Error(`participant: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data;
+}
+
+/** A single-use live-stream ticket of `token` (`POST /sync/events/ticket`). */
+export async function ticketFor(apiUrl: string, token: string): Promise<string> {
+  const res = await fetch(`${apiUrl}/sync/events/ticket`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (res.status !== 200) throw new Error(`ticket: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { data: { ticket: string } }).data.ticket;
+}
+
+/** A member of pack A of the demo made for one test, so that changing them leaves the others alone. */
+export async function newMember(
+  server: TestServer,
+  email: string,
+  role = 'leader',
+  password = 'first-password',
+) {
+  const [org] = await server.database.query<{ id: number }>(
+    "SELECT organization_id AS id FROM users WHERE email = 'admin@pack-a.test'",
+  );
+  const [row] = await server.database.query<{ id: number }>(
+    `INSERT INTO users (organization_id, email, name, role, password_hash) VALUES ($1, $2, 'Temp', $3, $4) RETURNING id`,
+    [org?.id, email, role, await hashPassword(password)],
+  );
+  return { id: row?.id as number, token: await server.login(email, password) };
 }
 
 export const HOOK_TIMEOUT = 120_000;

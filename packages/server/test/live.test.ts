@@ -2,12 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, startTestServer, TEST_JWT_SECRET, type TestServer } from '../src/testing';
-import { BACKENDS, change, client, type Json, startFor } from './helpers';
+import { BACKENDS, change, client, type Json, startFor, ticketFor } from './helpers';
 
-/** Opens the live channel with the token as a query parameter; resolves on the first `changes` event. */
+/** Opens the live channel with a ticket of the token; resolves on the first `changes` event. */
 async function openEvents(apiUrl: string, token: string) {
   const controller = new AbortController();
-  const res = await fetch(`${apiUrl}/sync/events?access_token=${token}`, { signal: controller.signal });
+  const ticket = await ticketFor(apiUrl, token);
+  const res = await fetch(`${apiUrl}/sync/events?ticket=${ticket}`, { signal: controller.signal });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
   const reader = res.body!.getReader();
@@ -58,12 +59,15 @@ describe.each(BACKENDS)('live channel and lifecycle on %s', (backend) => {
     other.close();
   });
 
-  it('refuses the live channel without a valid token', async () => {
+  it('refuses the live channel without a valid ticket, and any token in a URL', async () => {
     expect((await fetch(`${server.apiUrl}/sync/events`)).status).toBe(401);
-    expect((await fetch(`${server.apiUrl}/sync/events?access_token=bad`)).status).toBe(401);
-    // The query token is accepted on the live channel only.
+    expect((await fetch(`${server.apiUrl}/sync/events?ticket=bad-ticket`)).status).toBe(401);
     const token = await server.login('leader@pack-a.test');
-    expect((await fetch(`${server.apiUrl}/groups?access_token=${token}`)).status).toBe(401);
+    for (const path of ['/sync/events', '/groups']) {
+      const res = await fetch(`${server.apiUrl}${path}?access_token=${token}`);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as Json).error.code).toBe('token_in_url');
+    }
   });
 
   it('finishes in-flight requests on shutdown', async () => {

@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgliteDatabase } from '../src/db/pglite-database';
 import { DEMO_PASSWORD } from '../src/seed/demo';
 import type { TestServer } from '../src/testing';
-import { BACKENDS, type Client, change, client, type Json, newParticipant, startFor } from './helpers';
+import {
+  BACKENDS,
+  type Client,
+  change,
+  client,
+  type Json,
+  newParticipant,
+  startFor,
+  ticketFor,
+} from './helpers';
 
 /** A database failure on writing a medication record, as a full disk would give. */
 const REFUSE_MEDICATION = `
@@ -29,11 +38,13 @@ describe.each(BACKENDS)('what the server logs and lets caches keep on %s', (back
   afterAll(() => server?.close());
 
   it('logs no body, query string, token or payload, not even of a failed write', async () => {
+    let ticket = '';
     const kid = await newParticipant(leader, 'Logged');
     await leader.get(`/attendance?participant_id=${kid.id}`);
     await leader.get('/sync/pull?limit=5&clientId=device-of-lea');
     const live = new AbortController();
-    const events = await fetch(`${server.apiUrl}/sync/events?access_token=${token}`, { signal: live.signal });
+    ticket = await ticketFor(server.apiUrl, token);
+    const events = await fetch(`${server.apiUrl}/sync/events?ticket=${ticket}`, { signal: live.signal });
     expect(events.status).toBe(200);
     live.abort();
 
@@ -62,6 +73,7 @@ describe.each(BACKENDS)('what the server logs and lets caches keep on %s', (back
       'Salbutamol',
       'SECRET-NOTE',
       token,
+      ticket,
       DEMO_PASSWORD,
       'device-of-lea',
       'participant_id=',

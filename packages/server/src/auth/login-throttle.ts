@@ -17,7 +17,11 @@ export interface LoginThrottleLimits {
   windowSeconds: number;
 }
 
-export const DEFAULT_LOGIN_THROTTLE: LoginThrottleLimits = { perAccount: 5, perAddress: 100, windowSeconds: 900 };
+export const DEFAULT_LOGIN_THROTTLE: LoginThrottleLimits = {
+  perAccount: 5,
+  perAddress: 100,
+  windowSeconds: 900,
+};
 
 const emailKey = (email: string) => `email:${email.normalize('NFKC').trim().toLowerCase()}`;
 const addressKey = (ip: string) => `address:${ip}`;

@@ -116,7 +116,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       token.actor.userId,
       token.actor.organizationId,
     ]);
-    if (!user) throw new WampumsError('session_revoked', 'The account no longer exists', { reason: 'user_deleted' });
+    if (!user)
+      throw new WampumsError('session_revoked', 'The account no longer exists', { reason: 'user_deleted' });
     return sessionAnswer(ctx, user, { id: token.sessionId, expiresAt: session.expiresAt });
   });
 

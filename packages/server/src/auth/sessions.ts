@@ -43,7 +43,11 @@ function ended(reason: SessionEndReason): WampumsError {
  * The open session `sessionId` of `actor`, or a thrown 401 `session_revoked` naming why it ended.
  * One read: the session joined with the user, whose current role it returns.
  */
-export async function requireOpenSession(db: Queryable, actor: Actor, sessionId: string): Promise<OpenSession> {
+export async function requireOpenSession(
+  db: Queryable,
+  actor: Actor,
+  sessionId: string,
+): Promise<OpenSession> {
   const [row] = await db.query<{
     expires_at: Date | string;
     expired: boolean;
@@ -95,7 +99,10 @@ const hashOf = (ticket: string) => createHash('sha256').update(ticket).digest('b
  * A single-use ticket that opens one live stream of `sessionId` (`GET /sync/events?ticket=`):
  * a stream URL lands in access logs, so it carries this instead of a token. Only its hash is kept.
  */
-export async function issueTicket(db: Queryable, sessionId: string): Promise<{ ticket: string; expiresAt: string }> {
+export async function issueTicket(
+  db: Queryable,
+  sessionId: string,
+): Promise<{ ticket: string; expiresAt: string }> {
   const ticket = randomBytes(24).toString('base64url');
   const [row] = await db.query<{ expires_at: Date | string }>(
     `INSERT INTO live_tickets (ticket_hash, session_id, expires_at)

@@ -13,15 +13,10 @@ import type { Row } from '../entities/rows';
 
 /**
  * The server's medication rules (docs/domain.md, "Medication at camp"): the recorder of a dose
- * is the signed-in user, a dose belongs to its requirement's participant, a given or missed
+ * is the signed-in user (`administered_by` is a `writer` field: rules/authorship.ts), a dose belongs to its requirement's participant, a given or missed
  * dose keeps every former version in `dose_history`, and a second given dose for the same slot
  * is reported on the row for a person.
  */
-
-/** The recorder of a dose is whoever writes it: any `administered_by` in the payload is replaced. */
-export function stampRecorder(actor: Actor, values: Row): void {
-  values.administered_by = actor.userId;
-}
 
 /** Refuses a dose whose participant is not its requirement's participant. */
 export async function assertDoseParticipant(

@@ -48,7 +48,8 @@ export function eventRoutes(
   auth: SyncAuth,
 ): void {
   app.post('/sync/events/ticket', async (request) => {
-    if (!auth.issueTicket) throw new WampumsError('not_found', 'This server opens live streams without tickets');
+    if (!auth.issueTicket)
+      throw new WampumsError('not_found', 'This server opens live streams without tickets');
     const actor = await auth.authenticate(request, { live: false });
     return { data: await auth.issueTicket(actor, request) };
   });

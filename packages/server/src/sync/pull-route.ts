@@ -4,6 +4,7 @@ import type { Actor } from '../auth/tokens';
 import type { SyncContext } from '../context';
 import { parseOrThrow } from '../errors';
 import type { SyncAuth } from './auth-adapter';
+import { assertClientIdOf } from './client-binding';
 import { pullPage } from './pull';
 
 /** `GET /sync/pull?cursor=&limit=&clientId=`. */
@@ -20,6 +21,7 @@ export async function pullChanges(
   queryParams: unknown,
 ): Promise<PullResponse> {
   const query = parseOrThrow(pullQuerySchema, queryParams, 'query');
+  if (query.clientId) await assertClientIdOf(ctx.db, actor, query.clientId);
   const page = await pullPage(
     ctx.db,
     ctx.cursors,

@@ -16,6 +16,7 @@ import { toPushResult } from '../writes/outcome-to-result';
 import { RequestTempIds } from '../writes/temp-ids';
 import type { WriteRequest } from '../writes/write-types';
 import type { SyncAuth } from './auth-adapter';
+import { bindClientId } from './client-binding';
 
 /**
  * `POST /sync/push`: the changes in the order given, each atomically on its own (a savepoint
@@ -38,6 +39,7 @@ export async function pushChanges(ctx: SyncContext, actor: Actor, body: unknown)
       maxChanges: ctx.limits.maxChanges,
     });
   }
+  await bindClientId(ctx.db, actor, envelope.clientId);
   // Invalid changes are answered in place; the valid ones go through the write path together.
   const results: (PushResult | null)[] = [];
   const valid: { index: number; correlationId: string; request: WriteRequest }[] = [];

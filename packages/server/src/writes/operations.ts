@@ -12,6 +12,7 @@ import type { Actor } from '../auth/tokens';
 import type { Queryable } from '../db/database';
 import { deleteRow, insertRow, type Row, selectByNaturalKey, selectRow, updateRow } from '../entities/rows';
 import { validationError } from '../errors';
+import { assertMayChangeOwned, hasOwner, stampCreateAuthors, stampUpdateAuthors } from '../rules/authorship';
 import { assertMayDecideBadge, losesApproval } from '../rules/badge-status';
 import { assertOfferKeepsRiders, assertSeatAvailable } from '../rules/carpool-seats';
 import {
@@ -22,7 +23,6 @@ import {
   correctionOf,
   isDoubleDose,
   reportDoubleDose,
-  stampRecorder,
 } from '../rules/medication';
 import { awardHonorPoints, followHonorParticipant } from '../rules/points';
 import { DependencyPending, resolveReferences } from './references';
@@ -70,7 +70,7 @@ export async function prepareCreate(
   if (!parsed.success) throw validationError(parsed.error, `${type} payload`);
   const values = applyCreateDefaults(type, parsed.data, actor.userId);
   if (type === 'badge_progress') assertMayDecideBadge(actor, null, values);
-  if (type === 'medication_distributions') stampRecorder(actor, values);
+  stampCreateAuthors(actor, type, values);
   await resolveReferences(tx, actor.organizationId, type, values, ids, actor.userId, checkReferences);
   // Unchecked (an optimistic chunk), the composite foreign key of migration 004 still refuses
   // a mismatch, and the chunk is redone change by change, with this check.
@@ -160,7 +160,9 @@ async function patchAndTarget(
 ): Promise<PreparedUpdate> {
   const parsed = updatePatchSchema(req.entityType).safeParse(req.payload);
   if (!parsed.success) throw validationError(parsed.error, `${req.entityType} patch`);
-  return { id: await targetId(tx, actor, req, ids), patch: { ...parsed.data } };
+  const patch: Row = { ...parsed.data };
+  stampUpdateAuthors(actor, req.entityType, patch);
+  return { id: await targetId(tx, actor, req, ids), patch };
 }
 
 /** An update checked and resolved without reading anything, to be written later. */
@@ -203,7 +205,7 @@ export async function applyPreparedUpdate(
   prepared: PreparedUpdate,
 ): Promise<WriteOutcome | null> {
   const type = req.entityType;
-  if (READ_BEFORE_UPDATE.has(type)) {
+  if (READ_BEFORE_UPDATE.has(type) || hasOwner(type)) {
     return updateTarget(tx, actor, req, prepared.id, prepared.patch, async () => {});
   }
   const org = actor.organizationId;
@@ -238,6 +240,7 @@ async function updateTarget(
   const org = actor.organizationId;
   const current = await selectRow(tx, type, org, id, 'update');
   if (!current) return { status: 'conflict', code: 'gone', serverEntity: null };
+  assertMayChangeOwned(actor, type, current);
   if (type === 'badge_progress') assertMayDecideBadge(actor, current, patch);
   if (isStale(current, req.baseUpdatedAt)) {
     if (type === 'medication_distributions' && isDoubleDose(current, patch)) {
@@ -258,10 +261,7 @@ async function updateTarget(
     return { status: 'conflict', code: 'conflict', serverEntity: current };
   }
   const dose = type === 'medication_distributions';
-  if (dose) {
-    stampRecorder(actor, patch);
-    assertDoseIdentityKept(current, patch);
-  }
+  if (dose) assertDoseIdentityKept(current, patch);
   await resolve();
   if (dose && (patch.medication_requirement_id !== undefined || patch.participant_id !== undefined)) {
     await assertDoseParticipant(tx, org, { ...current, ...patch });
@@ -290,6 +290,7 @@ export async function deleteEntity(
   const id = await targetId(tx, actor, req, ids);
   const current = await selectRow(tx, type, org, id, 'update');
   if (!current) return { status: 'conflict', code: 'gone', serverEntity: null };
+  assertMayChangeOwned(actor, type, current);
   if (type === 'badge_progress') assertMayDecideBadge(actor, current, null);
   if (type === 'medication_distributions' && isRecordedDose(current)) {
     throw new WampumsError('forbidden', 'A given or missed dose is never deleted: correct it instead');
