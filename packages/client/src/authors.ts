@@ -44,3 +44,13 @@ export async function waitingForOthers(
   }
   return [...byAuthor.values()].sort((a, b) => b.count - a.count || a.authorId - b.authorId);
 }
+
+/**
+ * The sync `clientId` a person pushes and pulls with on this device: the server binds a
+ * clientId to the first person who pushes with it and refuses it to anyone else
+ * (docs/sync-protocol.md, "Client id"), so on a phone shared by several leaders each one has
+ * their own, made from the device's id and theirs.
+ */
+export function personalClientId(deviceClientId: string, author: OutboxAuthor | null | undefined): string {
+  return author ? `${deviceClientId}.${author.organizationId}.${author.id}` : deviceClientId;
+}

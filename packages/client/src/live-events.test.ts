@@ -44,7 +44,7 @@ describe('live server events', () => {
     await settle(40);
     await store.sync();
     const source = sources[0] as FakeEventSource;
-    expect(source.url).toBe('http://127.0.0.1:9/api/v1/sync/events?access_token=token-1');
+    expect(source.url).toBe('http://127.0.0.1:9/api/v1/sync/events?ticket=ticket-1');
     source.onopen?.({});
     await settle(40);
 
@@ -56,7 +56,7 @@ describe('live server events', () => {
     );
     expect(server.pullRequests).toBe(before + 1);
 
-    // The stream drops: it is closed, periodic pulls take over, and it reopens with a fresh token.
+    // The stream drops: it is closed, periodic pulls take over, and it reopens with a new ticket.
     source.onerror?.({});
     expect(source.closed).toBe(true);
     const other = server.write('groups', { name: 'Second' });
@@ -67,6 +67,7 @@ describe('live server events', () => {
     await vi.waitFor(async () => expect(await store.get('groups', other.id)).toBeDefined());
     expect(server.pullRequests).toBe(pullsBefore + 1);
     expect(sources.length).toBe(2);
+    expect(sources[1]?.url).toBe('http://127.0.0.1:9/api/v1/sync/events?ticket=ticket-2');
   });
   it('leaves a local write’s pull to the echo of its push: one push and one pull per write', async () => {
     const clock = new FakeClock();

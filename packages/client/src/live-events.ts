@@ -21,7 +21,11 @@ export function globalEventSource(): EventSourceFactory | null {
 
 export interface LiveEventsOptions {
   baseUrl: string;
-  getToken: () => Promise<string | null>;
+  /**
+   * A fresh single-use ticket for each (re)connection, `null` for a server that opens streams
+   * without one (its cookie); a failure (offline, signed out) retries later.
+   */
+  getTicket: () => Promise<string | null>;
   factory: EventSourceFactory;
   clock: Clock;
   /** A change was committed on the server: pull. */
@@ -33,9 +37,11 @@ export interface LiveEventsOptions {
 }
 
 /**
- * Listens to `GET /api/v1/sync/events`. The token goes in the `access_token` query parameter
- * (EventSource cannot send headers). On an error the stream is closed and reopened with a fresh
- * token after a delay: the browser's own reconnect would keep reusing an expired token.
+ * Listens to `GET /api/v1/sync/events`. EventSource cannot send headers, and a URL lands in
+ * access logs: the stream opens with a single-use ticket (`?ticket=`, asked for with the token
+ * just before), never a token (docs/sync-protocol.md, "Live channel"). On an error the stream
+ * is closed and reopened with a new ticket after a delay: the browser's own reconnect would
+ * reuse the spent one.
  */
 export class LiveEvents {
   private source: EventSourceLike | null = null;
@@ -60,13 +66,16 @@ export class LiveEvents {
 
   private async open(): Promise<void> {
     if (!this.running) return;
-    const token = await this.options.getToken().catch(() => null);
-    if (!this.running) return;
-    if (!token) {
-      this.retryLater();
+    let ticket: string | null;
+    try {
+      ticket = await this.options.getTicket();
+    } catch {
+      if (this.running) this.retryLater();
       return;
     }
-    const url = `${apiUrl(this.options.baseUrl, '/sync/events')}?access_token=${encodeURIComponent(token)}`;
+    if (!this.running) return;
+    const base = apiUrl(this.options.baseUrl, '/sync/events');
+    const url = ticket === null ? base : `${base}?ticket=${encodeURIComponent(ticket)}`;
     let source: EventSourceLike;
     try {
       source = this.options.factory(url);

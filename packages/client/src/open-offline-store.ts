@@ -199,7 +199,7 @@ export async function openOfflineStore(
     if (factory) {
       const events = new LiveEvents({
         baseUrl: options.baseUrl,
-        getToken: options.getToken,
+        getTicket: () => (transport.liveTicket ? transport.liveTicket() : Promise.resolve(null)),
         factory,
         clock,
         reconnectMs: 5_000,

@@ -4,10 +4,12 @@ import {
   type EntityType,
   FULL_REFRESH_AFTER_MS,
   isTempId,
+  type OutboxAuthor,
   type PulledChange,
   SYNC_META_KEYS,
   UPSERT_ORDER,
 } from '@wampums/schema';
+import { personalClientId } from './authors';
 import { type Clock, yieldToEventLoop } from './clock';
 import type { StoredRecord, WampumsOfflineDB } from './db';
 import { rebase, UNSYNCED_STATUSES } from './rebase';
@@ -24,6 +26,8 @@ export interface PullContext {
   transport: Transport;
   clock: Clock;
   pageSize: number;
+  /** The signed-in person: the pull's `clientId` is theirs on this device. */
+  author?: OutboxAuthor | null;
   signal: AbortSignal;
   onProgress(progress: PullProgress | null): void;
   withQuota<T>(write: () => Promise<T>): Promise<T>;
@@ -57,9 +61,10 @@ export async function pullAll(ctx: PullContext, options: { fullRefresh: boolean 
   const { db, clock } = ctx;
   let cursor = (await meta<string>(db, SYNC_META_KEYS.cursor)) ?? null;
   const lastPullAt = await meta<number>(db, SYNC_META_KEYS.lastPullAt);
-  const clientId = (await anyUnanswered(db))
+  const deviceId = (await anyUnanswered(db))
     ? null
     : ((await meta<string>(db, SYNC_META_KEYS.clientId)) ?? null);
+  const clientId = deviceId === null ? null : personalClientId(deviceId, ctx.author);
   const stale = lastPullAt !== undefined && clock.now() - lastPullAt > FULL_REFRESH_AFTER_MS;
   let refreshing =
     options.fullRefresh ||

@@ -1,4 +1,5 @@
 import { type OutboxAuthor, SYNC_META_KEYS } from '@wampums/schema';
+import { personalClientId } from './authors';
 import type { BackoffOptions } from './backoff';
 import type { Clock } from './clock';
 import type { WampumsOfflineDB } from './db';
@@ -186,7 +187,7 @@ export class SyncEngine {
           clock,
           random: this.o.random,
           backoff: this.o.backoff,
-          clientId: this.o.clientId,
+          clientId: personalClientId(this.o.clientId, author),
           batchSize: this.o.pushBatchSize,
           signal,
           withQuota: this.o.withQuota,
@@ -211,6 +212,7 @@ export class SyncEngine {
         transport: this.o.transport,
         clock,
         pageSize: this.o.pullPageSize,
+        author,
         signal,
         withQuota: this.o.withQuota,
         onProgress: (progress) => this.o.status.set({ pullProgress: progress }),

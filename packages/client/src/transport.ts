@@ -2,6 +2,7 @@ import {
   API_BASE,
   type ErrorCode,
   errorResponseSchema,
+  liveTicketResponseSchema,
   type OutboxAuthor,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
@@ -36,6 +37,12 @@ export interface Transport {
     signal?: AbortSignal,
     clientId?: string | null,
   ): Promise<PullResponse['data']>;
+  /**
+   * A single-use ticket that opens one live stream (`POST /sync/events/ticket`); `null` when the
+   * server has no such route (a host app whose stream goes by its cookie). Without this method,
+   * streams open without a ticket too. Tokens never go in the stream's URL.
+   */
+  liveTicket?(signal?: AbortSignal): Promise<string | null>;
   /** Requests started so far (including failed ones). */
   readonly requestCount: number;
 }
@@ -97,6 +104,20 @@ export class HttpTransport implements Transport {
     if (clientId) query.set('clientId', clientId);
     const body = await this.call(`/sync/pull?${query}`, pullResponseSchema, { method: 'GET', signal });
     return body.data;
+  }
+
+  async liveTicket(signal?: AbortSignal): Promise<string | null> {
+    try {
+      const answer = await this.call('/sync/events/ticket', liveTicketResponseSchema, {
+        method: 'POST',
+        body: {},
+        signal,
+      });
+      return answer.data.ticket;
+    } catch (error) {
+      if (error instanceof OfflineStoreError && error.code === 'not_found') return null;
+      throw error;
+    }
   }
 
   private async call<S extends z.ZodType>(
@@ -179,6 +200,9 @@ function httpError(status: number, body: unknown, token: string): OfflineStoreEr
       : ((wire?.code as ErrorCode | undefined) ?? (status >= 500 ? 'internal_error' : 'bad_request'));
   return new OfflineStoreError(code, wire?.message ?? `HTTP ${status}`, {
     status,
+    // The server's own code: a 401 reads `unauthorized` here, its wire code says why
+    // (`session_revoked` with `details.reason`, `token_expired`...).
+    ...(wire?.code ? { wireCode: wire.code } : {}),
     details: wire?.details,
     // Kept so that sync can tell a new token from the one the server refused.
     ...(status === 401 ? { token } : {}),

@@ -36,6 +36,8 @@ export class FakeSyncServer {
   /** Simulated server clock offset against the device, ms. */
   serverTimeOffsetMs = 0;
   validTokens = new Set(['token-1']);
+  /** Live-stream tickets handed out. */
+  tickets = 0;
 
   constructor(readonly now: () => number = () => Date.now()) {}
 
@@ -107,6 +109,13 @@ export class FakeSyncServer {
           data: { results, serverTime: new Date(sent + server.serverTimeOffsetMs).toISOString() },
           sentMidpoint: sent,
         };
+      },
+      async liveTicket(): Promise<string> {
+        if (!server.validTokens.has(token())) {
+          throw new OfflineStoreError('unauthorized', 'token expired', { status: 401, token: token() });
+        }
+        server.tickets += 1;
+        return `ticket-${server.tickets}`;
       },
       async pull(cursor: string | null, limit: number): Promise<PullResponse['data']> {
         guard();

@@ -7,8 +7,8 @@ import { fakeIdb } from './helpers';
 /**
  * A role changed on the server reaches the device at its next sync (`docs/privacy.md`): a
  * demoted leader's device drops medication records, participant notes and birth dates; a
- * promoted viewer's device gets them. The token the device holds is never refreshed here: the
- * server reads the role from its users table.
+ * promoted viewer's device gets them. A role change ends the person's sessions (docs/server.md,
+ * "Sessions"): the device is asked to sign in again and keeps its waiting changes meanwhile.
  */
 for (const backend of ['pglite', 'postgres'] as const) {
   describe(`a role change on the real server (${backend})`, () => {
@@ -35,20 +35,33 @@ for (const backend of ['pglite', 'postgres'] as const) {
       };
     }
 
-    it('removes what the device may no longer read at the next sync, and brings it back on promotion', async () => {
+    async function signIn(): Promise<{ token: string; user: { id: number; organizationId: number } }> {
       const res = await fetch(`${server.apiUrl}/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'leader@pack-a.test', password: 'offline-first' }),
       });
-      const session = (await res.json()) as {
-        data: { token: string; user: { id: number; organizationId: number } };
-      };
-      userId = session.data.user.id;
+      return ((await res.json()) as { data: { token: string; user: { id: number; organizationId: number } } })
+        .data;
+    }
+
+    /** A sync refused because the role change ended the session: the person must sign in again. */
+    async function expectSignInAgain() {
+      const refused = await (store as OfflineStore).sync();
+      expect(refused.error?.code).toBe('unauthorized');
+      expect(refused.error?.details).toMatchObject({
+        wireCode: 'session_revoked',
+        details: { reason: 'role_changed' },
+      });
+    }
+
+    it('ends the session on a role change; after signing in again it removes what the device may no longer read, and brings it back on promotion, waiting changes kept', async () => {
+      let session = await signIn();
+      userId = session.user.id;
       store = await openOfflineStore({
         baseUrl: server.url,
-        getToken: async () => session.data.token,
-        user: session.data.user,
+        getToken: async () => session.token,
+        user: session.user,
         ...fakeIdb(),
         autoSync: false,
         eventSource: null,
@@ -60,6 +73,10 @@ for (const backend of ['pglite', 'postgres'] as const) {
       expect(asLeader.withNotesOrBirthDate).toBe(asLeader.participants);
 
       await server.database.query(`UPDATE users SET role = 'viewer' WHERE id = $1`, [userId]);
+      await expectSignInAgain();
+      // Nothing is removed before the person signs in again.
+      expect(await held()).toEqual(asLeader);
+      session = await signIn();
       const demoted = await store.sync();
       expect(demoted.error).toBeNull();
       expect(demoted.fullRefresh).toBe(true);
@@ -71,8 +88,18 @@ for (const backend of ['pglite', 'postgres'] as const) {
       });
 
       await server.database.query(`UPDATE users SET role = 'leader' WHERE id = $1`, [userId]);
+      const group = await store.create('groups', { name: 'Written before signing in again' });
+      await expectSignInAgain();
+      expect(await store.db._outbox.count()).toBe(1);
+      session = await signIn();
       expect((await store.sync()).error).toBeNull();
+      expect(await store.db._outbox.count()).toBe(0);
       expect(await held()).toEqual(asLeader);
+      const [row] = await server.database.query<{ name: string }>('SELECT name FROM groups WHERE name = $1', [
+        'Written before signing in again',
+      ]);
+      expect(row?.name).toBe('Written before signing in again');
+      expect(group).toBeDefined();
     });
   });
 }

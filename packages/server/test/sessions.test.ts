@@ -62,7 +62,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
 
     const again = await server.login(`pw-${backend}@pack-a.test`, 'second-password');
     const [orgB] = await server.database.query<{ id: number }>(
-      "SELECT organization_id AS id FROM users WHERE email = 'admin@pack-b.test'",
+      "SELECT organization_id AS id FROM users WHERE email = 'leader@pack-b.test'",
     );
     await server.database.query('UPDATE users SET organization_id = $2 WHERE id = $1', [a.id, orgB?.id]);
     await expectEnded(server, again, 'organization_changed');
