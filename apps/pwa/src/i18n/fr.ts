@@ -13,6 +13,7 @@ export const fr = {
   'login.signingIn': 'Connexion…',
   'login.error.invalid_credentials': 'Courriel ou mot de passe incorrect.',
   'login.error.offline': 'Pas de réseau : la première connexion demande Internet.',
+  'login.error.throttled': 'Trop de connexions échouées. Réessayez à {time}.',
   'login.error.server_error': 'Le serveur ne répond pas correctement. Réessayez plus tard.',
   'login.error.other_organization':
     'Cet appareil contient les données d’une autre organisation. Déconnectez-vous d’abord.',
@@ -38,6 +39,14 @@ export const fr = {
   'status.firstSync': 'Premier téléchargement : {count} éléments',
   'status.pulling': 'Réception : {count} éléments',
   'status.sessionExpired': 'Session expirée : reconnectez-vous pour synchroniser.',
+  'status.sessionRevoked':
+    '{why} Reconnectez-vous pour synchroniser : vos {count} modification(s) en attente sont conservée(s).',
+  'session.ended.signed_out': 'Cette session a été fermée.',
+  'session.ended.password_changed': 'Votre mot de passe a été changé.',
+  'session.ended.role_changed': 'Votre rôle a été changé.',
+  'session.ended.organization_changed': 'Votre compte a changé d’unité.',
+  'session.ended.user_deleted': 'Votre compte a été retiré.',
+  'session.ended.expired': 'Votre session est arrivée à échéance (14 jours).',
   'status.quota': 'Stockage plein : libérez de l’espace. Vos changements non envoyés sont gardés.',
   'status.doubleDoses': 'Double dose possible à vérifier',
   'status.conflicts': '{count} conflit(s) à régler',

@@ -2,12 +2,21 @@ import { API_BASE, isTimeZone, loginResponseSchema } from '@wampums/schema';
 import type { AppSession, SessionOrganization } from './session';
 
 /** Why a sign-in failed, as the login screen tells it. */
-export type SignInFailure = 'invalid_credentials' | 'offline' | 'server_error' | 'other_organization';
+export type SignInFailure =
+  | 'invalid_credentials'
+  | 'offline'
+  | 'server_error'
+  | 'other_organization'
+  | 'throttled';
 
 /** A failed sign-in; match by `name` and `reason`. */
 export class SignInError extends Error {
   override readonly name = 'SignInError';
-  constructor(readonly reason: SignInFailure) {
+  constructor(
+    readonly reason: SignInFailure,
+    /** For `throttled`: when sign-ins are accepted again (Unix ms, from `Retry-After`). */
+    readonly retryAt: number | null = null,
+  ) {
     super(`sign-in failed: ${reason}`);
   }
 }
@@ -32,6 +41,11 @@ async function postAuth(baseUrl: string, path: string, init: RequestInit): Promi
     throw new SignInError('offline');
   }
   if (response.status === 401) throw new SignInError('invalid_credentials');
+  if (response.status === 429) {
+    // 429 `login_throttled` (docs/server.md, "Sign-in throttling"): Retry-After in seconds.
+    const wait = Number(response.headers.get('retry-after'));
+    throw new SignInError('throttled', Date.now() + (Number.isFinite(wait) && wait > 0 ? wait : 60) * 1000);
+  }
   if (!response.ok) throw new SignInError('server_error');
   const body = (await response.json()) as { data?: { organization?: unknown } };
   const parsed = loginResponseSchema.safeParse(body);

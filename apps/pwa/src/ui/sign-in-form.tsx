@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { formatTime } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
 import type { SignInError } from '../offline/auth-api';
 import type { AppSession } from '../offline/session';
@@ -6,11 +7,12 @@ import type { AppData } from '../offline/store';
 
 /** Email and password; tells a wrong password apart from a missing network. */
 export function SignInForm(props: { data: AppData; email?: string; onSignedIn(session: AppSession): void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [email, setEmail] = useState(props.email ?? '');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<SignInError['reason'] | null>(null);
+  const [retryAt, setRetryAt] = useState<number | null>(null);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -23,6 +25,7 @@ export function SignInForm(props: { data: AppData; email?: string; onSignedIn(se
         (error as Partial<SignInError>).name === 'SignInError'
           ? (error as SignInError).reason
           : 'server_error';
+      setRetryAt(reason === 'throttled' ? (error as SignInError).retryAt : null);
       setFailure(reason);
     } finally {
       setBusy(false);
@@ -57,7 +60,9 @@ export function SignInForm(props: { data: AppData; email?: string; onSignedIn(se
         <p class="alert alert-error" role="alert">
           {failure === 'offline' && props.data.unit
             ? t('login.error.offlineUnknown')
-            : t(`login.error.${failure}`)}
+            : failure === 'throttled'
+              ? t('login.error.throttled', { time: formatTime(lang, retryAt ?? Date.now()) })
+              : t(`login.error.${failure}`)}
         </p>
       )}
       <button type="submit" class="primary" disabled={busy}>

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { useApp, useSyncStatus } from '../offline/app-context';
 import { DoubleDoseAlert } from './double-dose-alert';
 import { FailedChanges } from './failed-changes';
+import { sessionEndOf } from './session-end';
 import { ownPendingCount, WaitingForOthers } from './waiting-changes';
 
 /**
@@ -17,6 +18,7 @@ export function StatusBar() {
   // Other people's changes wait for them: counted apart, they are not this person's to send.
   const own = ownPendingCount(status);
   const [showFailed, setShowFailed] = useState(false);
+  const ended = sessionEndOf(status.lastError);
   const last = status.lastSyncAt
     ? t('status.lastSync', {
         time: formatTime(lang, status.lastSyncAt),
@@ -60,7 +62,11 @@ export function StatusBar() {
       )}
       {status.authPaused && (
         <a class="alert alert-warn" href="#/signin" data-testid="session-expired">
-          {session.token === null ? t('waiting.signInToSend') : t('status.sessionExpired')}
+          {session.token === null
+            ? t('waiting.signInToSend')
+            : ended
+              ? t('status.sessionRevoked', { why: t(`session.ended.${ended}`), count: own })
+              : t('status.sessionExpired')}
         </a>
       )}
       <WaitingForOthers waiting={status.waitingForOthers} class="alert alert-info" />
