@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 /**
  * What the server's log may hold of a request and of an error (`docs/privacy.md`): never a
  * request body, a query string (it carries cursors, filters by a child's id, and the live
- * channel's `access_token`), a header (the bearer token), nor what a database error carries of
+ * channel's ticket), a header (the bearer token), nor what a database error carries of
  * the failed statement (PGlite's errors hold the SQL and its parameters: a medication payload;
  * PostgreSQL's messages and details may quote a value).
  */
