@@ -111,14 +111,19 @@ describe('another organization’s rows: indistinguishable from missing, never c
       const foreign = env.rowsOfB[fk.references].id as number;
       // A full valid payload of A's own, with the one foreign key swapped for B's row.
       // Approving a badge (or changing an approved one) is an admin's act: a pending badge keeps
-      // the leader's role out of the way, so that only the foreign key is wrong.
+      // the leader's role out of the way, so that only the foreign key is wrong. Likewise a
+      // carpool offer changes only by its driver: the leader's own offer.
       const badge = fk.entityType === 'badge_progress';
+      const offer = fk.entityType === 'carpool_offers';
       const own = await api(env.url, `/${fk.entityType}?limit=100`, { token: env.leaderA.token });
       const rows = (own.body as { data: Record<string, unknown>[] }).data;
-      const template = (badge ? rows.find((r) => r.status === 'pending') : rows[0]) as Record<
-        string,
-        unknown
-      >;
+      const template = (
+        badge
+          ? rows.find((r) => r.status === 'pending')
+          : offer
+            ? rows.find((r) => r.user_id === env.leaderA.user.id)
+            : rows[0]
+      ) as Record<string, unknown>;
       expect(template, `a ${fk.entityType} row of organization A`).toBeDefined();
       const payload: Record<string, unknown> = {};
       for (const name of Object.keys(ENTITIES[fk.entityType].fields))

@@ -76,11 +76,14 @@ describe('tokens', () => {
         );
       }
     }
+    // No token is taken from a URL, not even a forged one; a forged ticket opens nothing.
     const sse = await api(
       env.url,
       `/sync/events?access_token=${encodeURIComponent(tokens['alg none'] as string)}`,
     );
-    expect(sse.status).toBe(401);
+    expect(sse.status).toBe(400);
+    expect((sse.body as { error: { code: string } }).error.code).toBe('token_in_url');
+    expect((await api(env.url, '/sync/events?ticket=forged-ticket-value')).status).toBe(401);
     expect(await env.dumpA()).toBe(beforeA);
   });
 

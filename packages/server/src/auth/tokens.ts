@@ -85,8 +85,9 @@ export class TokenService {
    */
   async verify(token: string, options: { acceptExpired?: boolean } = {}): Promise<VerifiedToken> {
     try {
+      // A token without a key id is checked against the current key (it still needs a session).
       const { kid } = decodeProtectedHeader(token);
-      const key = typeof kid === 'string' ? this.keys.get(kid) : undefined;
+      const key = kid === undefined ? this.current : typeof kid === 'string' ? this.keys.get(kid) : undefined;
       if (!key || (key.until !== null && Date.now() > key.until)) {
         throw new WampumsError('unauthorized', 'Invalid token');
       }
