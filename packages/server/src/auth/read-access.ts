@@ -5,12 +5,10 @@ import {
   type PulledChange,
   type Role,
   readableRow,
-  roleSchema,
   WampumsError,
 } from '@wampums/schema';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context';
-import type { Queryable } from '../db/database';
 import type { Row } from '../entities/rows';
 import type { WriteOutcome } from '../writes/write-types';
 import { authenticate } from './guard';
@@ -18,9 +16,8 @@ import { authenticate } from './guard';
 /**
  * The one place where the server applies the read rules declared beside each entity
  * (`packages/schema/src/entities.ts`, `readers`; `docs/privacy.md`). REST (list and get) and
- * pull both go through it, with the reader's role as the users table holds it now: a role
- * changed since the token was signed takes effect at the caller's next request, whatever the
- * token still says.
+ * pull both go through it, with the reader's role as the users table holds it now (read with
+ * the session, `auth/sessions.ts`; a role change also ends the person's sessions).
  */
 export interface Reader {
   userId: number;
@@ -32,20 +29,6 @@ export interface Reader {
 export async function authenticateReader(request: FastifyRequest, ctx: AppContext): Promise<Reader> {
   const actor = await authenticate(request, ctx);
   return { userId: actor.userId, organizationId: actor.organizationId, role: actor.role };
-}
-
-/** The role of a user as stored now. */
-export async function currentRole(
-  db: Queryable,
-  user: { userId: number; organizationId: number },
-): Promise<Role> {
-  const [row] = await db.query<{ role: string }>(
-    'SELECT role FROM users WHERE id = $1 AND organization_id = $2',
-    [user.userId, user.organizationId],
-  );
-  const role = roleSchema.safeParse(row?.role);
-  if (!role.success) throw new WampumsError('unauthorized', 'The account no longer exists');
-  return role.data;
 }
 
 /** Refuses a REST read of an entity the role does not read (403 `forbidden`). */
