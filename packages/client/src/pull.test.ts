@@ -74,8 +74,10 @@ describe('pull', () => {
       },
       { clock },
     );
-    const clientId = (await store.db._syncMeta.get(SYNC_META_KEYS.clientId))?.value;
-    expect(clientId).toEqual(expect.any(String));
+    const deviceId = (await store.db._syncMeta.get(SYNC_META_KEYS.clientId))?.value as string;
+    expect(deviceId).toEqual(expect.any(String));
+    // The signed-in person's own id on this device (the server binds a clientId to one person).
+    const clientId = `${deviceId}.1.7`;
     await store.sync(); // a snapshot: every row, whoever wrote it
     await store.sync();
     expect(sent).toEqual([null, clientId]);
@@ -90,6 +92,8 @@ describe('pull', () => {
     clock.advance(DAY);
     expect((await store.sync({ ignoreBackoff: true })).pushed).toBe(1);
     expect(sent.at(-1)).toBe(clientId);
+    // A push goes with the same id as the pull, so the pull leaves out its echoes.
+    expect(server.pushes.at(-1)?.clientId).toBe(clientId);
     await store.sync({ fullRefresh: true });
     expect(sent.at(-1)).toBeNull();
   });
