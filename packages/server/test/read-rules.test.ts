@@ -115,11 +115,22 @@ describe.each(BACKENDS)('read rules per role on %s', (backend) => {
     );
   });
 
-  it('a role changed in the database takes effect at the next request, whatever the token says', async () => {
+  /** A role change ends the viewer's sessions: the old token is refused, a new sign-in goes on. */
+  const changeViewerRole = async (role: string) => {
+    await setViewerRole(role);
+    const refused = await viewer.get('/sync/pull');
+    expect(refused.body.error).toMatchObject({
+      code: 'session_revoked',
+      details: { reason: 'role_changed' },
+    });
+    viewer = client(server, await server.login('viewer@pack-a.test'));
+  };
+
+  it('a role changed in the database ends the session; after signing in again the new role applies', async () => {
     const asViewer = await viewer.pullAll();
     try {
-      await setViewerRole('leader');
-      // Same token, still signed as a viewer: the pull answers a full refresh, then everything.
+      await changeViewerRole('leader');
+      // The cursor was issued to the viewer role: the pull answers a full refresh, then everything.
       const next = await viewer.get(`/sync/pull?cursor=${encodeURIComponent(asViewer.cursor)}`);
       expect(next.body.data.fullRefresh).toBe(true);
       expect(next.body.data.changes).toEqual([]);
@@ -129,7 +140,7 @@ describe.each(BACKENDS)('read rules per role on %s', (backend) => {
       expect(mine.entity.notes).toBe('Asthma, inhaler in the blue bag');
       expect((await viewer.get(`/medication_requirements/${requirement.id}`)).status).toBe(200);
 
-      await setViewerRole('viewer');
+      await changeViewerRole('viewer');
       const demoted = await viewer.get(`/sync/pull?cursor=${encodeURIComponent(promoted.cursor)}`);
       expect(demoted.body.data.fullRefresh).toBe(true);
       const again = await viewer.pullAll(demoted.body.data.cursor);
@@ -137,6 +148,7 @@ describe.each(BACKENDS)('read rules per role on %s', (backend) => {
       expect((await viewer.get(`/medication_requirements/${requirement.id}`)).status).toBe(403);
     } finally {
       await setViewerRole('viewer');
+      viewer = client(server, await server.login('viewer@pack-a.test'));
     }
   });
 
