@@ -32,8 +32,17 @@ export interface SyncCore {
   push(actor: Actor, body: unknown): Promise<PushResponse>;
   /** `GET /sync/pull`: `query` holds the query parameters (`cursor`, `limit`, `clientId`). */
   pull(actor: Actor, query: unknown): Promise<PullResponse>;
-  /** `GET /sync/events`: writes the server-sent events stream on `res` until the client leaves. */
-  events(actor: Actor, req: IncomingMessage, res: ServerResponse, onError?: (err: unknown) => void): void;
+  /**
+   * `GET /sync/events`: writes the server-sent events stream on `res` until the client leaves,
+   * or, given `isActive`, until it answers false at a heartbeat (the caller's session ended).
+   */
+  events(
+    actor: Actor,
+    req: IncomingMessage,
+    res: ServerResponse,
+    onError?: (err: unknown) => void,
+    isActive?: (actor: Actor) => Promise<boolean>,
+  ): void;
   /** Ends every open live stream (before an HTTP server closes, or it waits for them). */
   endStreams(): void;
   /** Ends the streams and stops listening for changes. The database stays open: it is the caller's. */
@@ -48,7 +57,8 @@ export function syncCoreOf(context: SyncContext, streams: LiveStreams): SyncCore
   return {
     push: (actor, body) => pushChanges(context, actor, body),
     pull: (actor, query) => pullChanges(context, actor, query),
-    events: (actor, req, res, onError) => openLiveEvents(context, streams, actor, req, res, onError),
+    events: (actor, req, res, onError, isActive) =>
+      openLiveEvents(context, streams, actor, req, res, onError, isActive),
     endStreams: () => streams.endAll(),
     async close() {
       streams.endAll();
