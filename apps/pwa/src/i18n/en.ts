@@ -212,6 +212,7 @@ export const en: Record<MessageKey, string> = {
 
   'error.validation_failed': 'Invalid data: check the fields.',
   'error.forbidden': 'You are not allowed to make this change.',
+  'error.not_owner': 'Only the driver of this carpool, or an admin, can change it.',
   'error.not_found': 'This record no longer exists.',
   'error.conflict': 'Changed elsewhere at the same time.',
   'error.gone': 'Deleted on the server.',

@@ -218,6 +218,7 @@ export const fr = {
 
   'error.validation_failed': 'Données invalides : vérifiez les champs.',
   'error.forbidden': 'Vous n’avez pas le droit de faire ce changement.',
+  'error.not_owner': 'Seul le conducteur de ce covoiturage, ou un administrateur, peut le modifier.',
   'error.not_found': 'Cette fiche n’existe plus.',
   'error.conflict': 'Modifié ailleurs en même temps.',
   'error.gone': 'Supprimé sur le serveur.',
