@@ -62,8 +62,10 @@ async function start() {
   $('add').hidden = false;
   $('add').addEventListener('submit', async (event) => {
     event.preventDefault();
-    await store.create('groups', { name: $('name').value.trim() });
+    // Read and clear before the write, so a name typed while it is stored is not wiped.
+    const name = $('name').value.trim();
     $('name').value = '';
+    if (name) await store.create('groups', { name });
   });
 }
 
