@@ -12,6 +12,7 @@ import { discardEntry, listOutbox, retryEntry } from './outbox';
 import { createQuotaGuard } from './quota';
 import { UNSYNCED_STATUSES } from './rebase';
 import { Repository } from './repository';
+import { NO_FAILURES, retryFigures } from './retry-status';
 import { OutboxCounter, StatusStore, watchOutbox } from './status';
 import { resetInProgress, SyncEngine } from './sync-engine';
 import { createSyncLock, globalLocks } from './sync-lock';
@@ -92,7 +93,15 @@ export async function openOfflineStore(
         Promise.all(UNSYNCED_STATUSES.map(countStatus)),
       ]);
       const byStatus = new Map(UNSYNCED_STATUSES.map((s, i) => [s, counts[i] ?? 0]));
+      // Failed entries are few (a refusal waits for a person; a network failure marks only the
+      // batch on the wire): reading them is cheap, and only done when there are some.
+      const failedCount = byStatus.get('failed') ?? 0;
+      const retry =
+        failedCount === 0
+          ? NO_FAILURES
+          : retryFigures(await db._outbox.where('status').equals('failed').toArray());
       return {
+        ...retry,
         pendingCount: counts.reduce((a, b) => a + b, 0),
         failedCount: byStatus.get('failed') ?? 0,
         conflictCount: byStatus.get('conflict') ?? 0,

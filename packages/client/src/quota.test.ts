@@ -87,6 +87,9 @@ describe('storage quota', () => {
       ['pending', 'written on a full disk'],
     ]);
     expect((caches as unknown as { size(): number }).size()).toBe(1);
+    // Room again: the next write fits at its first try and the warning goes away.
+    await store.create('groups', { name: 'written with room' });
+    expect(store.status.current.quotaWarning).toBeNull();
   });
 
   it('when nothing can be freed, the write fails with quota_exceeded and leaves the outbox intact', async () => {

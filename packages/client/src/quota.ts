@@ -41,15 +41,24 @@ export interface QuotaGuardOptions {
  * Wraps writes: when storage is full, warns the user, frees what can go (expired API cache
  * entries, synced outbox entries kept for debugging, settled conflicts; never an unsynced
  * change) and retries the write once. The write runs in its own transaction, so the failed
- * attempt left nothing behind.
+ * attempt left nothing behind. The warning stays until a write succeeds at its first try: a
+ * write that fit only after freeing space says the storage is still nearly full.
  */
 export function createQuotaGuard(options: QuotaGuardOptions) {
+  /** The warning is up: a write that succeeds at its first try (room again) takes it down. */
+  let warned = false;
   return async function withQuota<T>(write: () => Promise<T>): Promise<T> {
     try {
-      return await write();
+      const result = await write();
+      if (warned) {
+        warned = false;
+        options.warn(null);
+      }
+      return result;
     } catch (error) {
       if (!isQuotaError(error)) throw error;
     }
+    warned = true;
     options.warn('Storage is full: free space on this device. Unsynced changes are kept.');
     await purgeExpiredApiCache(options.cacheStorage, options.now()).catch(() => 0);
     await purgeSynced(options.db, {

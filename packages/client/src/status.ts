@@ -8,6 +8,10 @@ export const INITIAL_STATUS: SyncStatus = {
   syncing: false,
   pendingCount: 0,
   failedCount: 0,
+  refusedCount: 0,
+  retryingCount: 0,
+  retryCount: 0,
+  nextRetryAt: null,
   conflictCount: 0,
   waitingForOthers: [],
   lastSyncAt: null,
@@ -57,7 +61,14 @@ export class StatusStore implements StatusApi {
 /** The outbox figures of the status. */
 export type OutboxCounts = Pick<
   SyncStatus,
-  'pendingCount' | 'failedCount' | 'conflictCount' | 'waitingForOthers'
+  | 'pendingCount'
+  | 'failedCount'
+  | 'conflictCount'
+  | 'waitingForOthers'
+  | 'refusedCount'
+  | 'retryingCount'
+  | 'retryCount'
+  | 'nextRetryAt'
 >;
 
 /** One outbox entry changing status (`null`: not there, before or after). */
@@ -160,6 +171,8 @@ export class OutboxCounter {
       failedCount: Math.max(0, next.failedCount),
       conflictCount: Math.max(0, next.conflictCount),
     });
+    // Whether a failed entry was refused or retries is not in its status: a count tells.
+    if (changes.some((c) => c.from === 'failed' || c.to === 'failed')) this.refreshSoon();
   }
 
   close(): void {

@@ -38,6 +38,8 @@ export interface SyncRunOptions {
   fullRefresh?: boolean;
   /** Send failed changes now, without waiting out their backoff (the device came back online). */
   ignoreBackoff?: boolean;
+  /** A person asked: failed changes retried automatically start their backoff over, and go now. */
+  resetBackoff?: boolean;
   /**
    * Leave the pull to the live stream's echo of what this run pushed (the stream is up): a
    * local write then costs one push and one pull. When the push applied nothing, pulls anyway.
@@ -86,6 +88,7 @@ export class SyncEngine {
     this.queued = {
       fullRefresh: Boolean(this.queued?.fullRefresh || options.fullRefresh),
       ignoreBackoff: Boolean(this.queued?.ignoreBackoff || options.ignoreBackoff),
+      resetBackoff: Boolean(this.queued?.resetBackoff || options.resetBackoff),
       // A queued run pulls unless every call it answers left the pull to the echo.
       pullAfterEcho: (this.queued?.pullAfterEcho ?? true) && Boolean(options.pullAfterEcho),
     };
@@ -178,6 +181,7 @@ export class SyncEngine {
   ): Promise<void> {
     const { db, clock } = this.o;
     await resetInProgress(db);
+    if (options.resetBackoff) await resetBackoff(db, clock.now());
     const pushed = { pushed: 0, conflicts: 0, failed: 0 };
     try {
       await pushAll(
@@ -193,7 +197,7 @@ export class SyncEngine {
           withQuota: this.o.withQuota,
           author,
         },
-        { ignoreBackoff: options.ignoreBackoff ?? false },
+        { ignoreBackoff: Boolean(options.ignoreBackoff || options.resetBackoff) },
         pushed,
       );
     } finally {
@@ -247,4 +251,20 @@ export class SyncEngine {
  */
 export async function resetInProgress(db: WampumsOfflineDB): Promise<number> {
   return db._outbox.where('status').equals('in_progress').modify({ status: 'pending' });
+}
+
+/**
+ * Changes that failed on the network (they have a next attempt) become due now with their
+ * retry count back to zero: after a person's "sync now", a new failure waits the first backoff
+ * delay, not the longest. Refused changes (no next attempt) are left for the person to retry.
+ */
+export async function resetBackoff(db: WampumsOfflineDB, now: number): Promise<number> {
+  return db._outbox
+    .where('status')
+    .equals('failed')
+    .modify((entry) => {
+      if (typeof entry.nextAttemptAt !== 'number') return;
+      entry.retryCount = 0;
+      entry.nextAttemptAt = now;
+    });
 }

@@ -96,8 +96,20 @@ export interface SyncStatus {
   syncing: boolean;
   /** Outbox entries not yet synced (pending, in progress, failed or waiting in a conflict). */
   pendingCount: number;
-  /** Entries rejected by the server or failing on the network. */
+  /** Entries rejected by the server or failing on the network (`refusedCount + retryingCount`). */
   failedCount: number;
+  /** Entries the server refused: they wait for a person (retry, edit or undo). */
+  refusedCount: number;
+  /**
+   * Entries that failed on the network or on a server error: kept on the device and sent again
+   * by themselves at `nextRetryAt`, or at once when the device comes back online or a person
+   * asks (`sync({ resetBackoff: true })`).
+   */
+  retryingCount: number;
+  /** The most attempts made so far by one of the retrying entries (0 when none retries). */
+  retryCount: number;
+  /** Unix ms of the next automatic try of a retrying entry; `null` when none retries. */
+  nextRetryAt: number | null;
   /** Conflicts waiting for a person. */
   conflictCount: number;
   /**
@@ -190,8 +202,15 @@ export interface OfflineStore {
    * Pushes pending changes, then pulls. A call made during a run gets the next run.
    * `fullRefresh`: replace the entity stores with a fresh snapshot (the outbox stays).
    * `ignoreBackoff`: also send changes whose network backoff has not passed yet.
+   * `resetBackoff`: a person asked ("sync now"): changes failed on the network go now and their
+   * backoff starts over, so a new failure waits the first delay, not the longest (implies
+   * `ignoreBackoff`).
    */
-  sync(options?: { fullRefresh?: boolean; ignoreBackoff?: boolean }): Promise<SyncReport>;
+  sync(options?: {
+    fullRefresh?: boolean;
+    ignoreBackoff?: boolean;
+    resetBackoff?: boolean;
+  }): Promise<SyncReport>;
   /**
    * Sets the signed-in user (kept in `_syncMeta` for the service worker): the author of the
    * changes made from now on, and the person whose changes sync sends. `null` (signed out or

@@ -75,6 +75,8 @@ describe('failure modes', () => {
       expect(report.failed).toBe(1);
       const [entry] = await store.outbox.list();
       expect(entry).toMatchObject({ status: 'failed', retryCount: i + 1 });
+      // A network failure is retried by itself: never counted as refused by the server.
+      expect(store.status.current).toMatchObject({ retryingCount: 1, refusedCount: 0, retryCount: i + 1 });
       delays.push((entry?.nextAttemptAt ?? 0) - clock.now());
     }
     expect(delays).toEqual([1000, 2000, 4000, 8000, 8000]);
