@@ -24,7 +24,13 @@ export function App(props: { initial: AppData }) {
   const [data, setData] = useState(props.initial);
   const [session, setSession] = useState<AppSession | null>(props.initial.session);
   const [chosen, setChosen] = useState(storedLang);
-  const lang = pickLanguage(chosen, session?.organization?.locale);
+  // Signed out, the sign-in screen speaks the language of the unit this phone holds (the last
+  // organization used here), else the browser's.
+  const lang = pickLanguage(
+    chosen,
+    session?.organization?.locale ?? data.unit?.organization?.locale,
+    typeof navigator === 'undefined' ? null : navigator.language,
+  );
   const setLang = useCallback((next: Lang) => {
     localStorage.setItem(LANG_KEY, next);
     setChosen(next);

@@ -11,6 +11,9 @@ import {
 import { describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en';
 import { fr } from '../src/i18n/fr';
+import { formatDose } from '../src/i18n/dose-unit';
+import { formatDay } from '../src/i18n/format';
+import { pluralKey } from '../src/i18n/plural';
 import { DICTIONARIES, pickLanguage, placeholdersOf, translate } from '../src/i18n/translate';
 
 const frKeys = Object.keys(fr).sort();
@@ -83,5 +86,55 @@ describe('pickLanguage', () => {
     expect(pickLanguage('en', 'fr-CA')).toBe('en');
     expect(pickLanguage('fr', 'en')).toBe('fr');
     expect(pickLanguage('de', 'en')).toBe('en');
+  });
+
+  it("before any organization is known, follows the browser's language", () => {
+    expect(pickLanguage(null, null, 'en-US')).toBe('en');
+    expect(pickLanguage(null, undefined, 'fr-CA')).toBe('fr');
+    expect(pickLanguage(null, null, 'de-DE')).toBe('fr');
+    // The organization held on the phone (the last one used) comes before the browser.
+    expect(pickLanguage(null, 'fr-CA', 'en-US')).toBe('fr');
+    expect(pickLanguage(null, 'en-CA', 'fr-CA')).toBe('en');
+  });
+});
+
+describe('plurals', () => {
+  it('doses: a countable unit takes the plural its language chooses, measures never do', () => {
+    expect(formatDose('fr', 2, 'bouffée')).toBe('2 bouffées');
+    expect(formatDose('fr', 1, 'bouffée')).toBe('1 bouffée');
+    expect(formatDose('fr', 1.5, 'comprimé')).toBe('1,5 comprimé');
+    expect(formatDose('fr', 0.3, 'mg')).toBe('0,3 mg');
+    expect(formatDose('en', 2, 'puff')).toBe('2 puffs');
+    expect(formatDose('en', 0.5, 'tablet')).toBe('0.5 tablets');
+    expect(formatDose('en', 1, 'tablet')).toBe('1 tablet');
+  });
+
+  it('record dates follow the page language, never the device zone', () => {
+    expect(formatDay('fr', '2026-07-14')).toBe('14 juill. 2026');
+    expect(formatDay('en', '2026-07-14')).toBe('Jul 14, 2026');
+  });
+
+  it('no message writes a plural as "(s)"; every `.one` has its `.other`', () => {
+    for (const dictionary of [fr, en]) {
+      const keys = Object.keys(dictionary);
+      for (const [key, text] of Object.entries(dictionary)) expect(text, key).not.toMatch(/\(s\)/);
+      for (const key of keys.filter((k) => k.endsWith('.one')))
+        expect(keys, key).toContain(key.replace(/\.one$/, '.other'));
+    }
+  });
+
+  it('chooses the form by the language: French 0 and 1 are singular, English only 1', () => {
+    expect(translate('fr', pluralKey('fr', 'status.failed', 0), { count: 0 })).toContain(
+      '0 modification refusée',
+    );
+    expect(translate('fr', pluralKey('fr', 'status.failed', 2), { count: 2 })).toContain(
+      '2 modifications refusées',
+    );
+    expect(translate('en', pluralKey('en', 'status.conflicts', 0), { count: 0 })).toBe(
+      '0 conflicts to settle',
+    );
+    expect(translate('en', pluralKey('en', 'status.conflicts', 1), { count: 1 })).toBe(
+      '1 conflict to settle',
+    );
   });
 });

@@ -147,8 +147,11 @@ describe.each(['America/Toronto', 'Europe/Paris'])('the care screen on a phone i
     const tapped = Date.now();
     await asNeeded.locator('[data-testid=last-given]', { hasText: 'Dernière dose' }).waitFor();
     const shown = (await asNeeded.locator('[data-testid=last-given]').textContent()) ?? '';
-    const expected = `${dayInZone(tapped, UNIT_ZONE)} ${timeInZone(tapped, UNIT_ZONE)}`;
-    const justBefore = `${dayInZone(tapped - 60_000, UNIT_ZONE)} ${timeInZone(tapped - 60_000, UNIT_ZONE)}`;
+    // The day in words of the page's language (`Intl`), on the unit's clock: never a raw ISO date.
+    const day = (at: number) =>
+      new Intl.DateTimeFormat('fr-CA', { dateStyle: 'medium', timeZone: UNIT_ZONE }).format(at);
+    const expected = `${day(tapped)} ${timeInZone(tapped, UNIT_ZONE)}`;
+    const justBefore = `${day(tapped - 60_000)} ${timeInZone(tapped - 60_000, UNIT_ZONE)}`;
     expect([`Dernière dose : ${expected}`, `Dernière dose : ${justBefore}`]).toContain(shown);
     await context.close();
   });

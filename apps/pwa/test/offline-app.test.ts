@@ -74,7 +74,7 @@ describe('the leaders app in Chromium', () => {
     await addParticipant(page, first, last);
 
     await go(page, 'attendance');
-    await page.locator('.toolbar select').selectOption({ index: 0 });
+    await page.locator('[data-testid=roll-groups] button').first().click();
     const row = page.locator('[data-testid=roll-row]', { hasText: `${first} ${last}` });
     await row.locator('button[title="Présent"]').click();
     await row.locator('button[aria-pressed=true]').waitFor();

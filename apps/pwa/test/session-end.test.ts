@@ -49,14 +49,14 @@ describe('sessions ended by the server', () => {
     // An admin changes Mathieu's role: every session of his ends.
     await server.database.query("UPDATE users SET role = 'admin' WHERE email = 'leader@pack-a.test'");
     await go(page, 'attendance');
-    await page.locator('.toolbar select').selectOption({ index: 0 });
+    await page.locator('[data-testid=roll-groups] button').first().click();
     const row = page.locator('[data-testid=roll-row]').first();
     await row.waitFor();
     const target = (await row.locator('button[aria-pressed=true]').count()) > 0 ? 'Absent' : 'Présent';
     await row.locator(`button[title="${target}"]`).click();
     const alert = page.locator('[data-testid=session-expired]');
     await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain('Votre rôle a été changé.');
-    expect(await alert.textContent()).toContain('vos 1 modification(s) en attente sont conservée(s)');
+    expect(await alert.textContent()).toContain('votre modification en attente est conservée');
     await waitForPending(page, 1);
     await screenshot(page, 'session-ended');
 

@@ -266,7 +266,7 @@ describe('one phone, several leaders', () => {
     await signInOnForm(page, MATHIEU);
     await waitForSynced(page);
     await go(page, 'attendance');
-    await page.locator('.toolbar select').selectOption({ index: 0 });
+    await page.locator('[data-testid=roll-groups] button').first().click();
     const row = page.locator('[data-testid=roll-row]').first();
     await row.waitFor();
     await streamOpen;

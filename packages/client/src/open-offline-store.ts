@@ -13,7 +13,7 @@ import { createQuotaGuard } from './quota';
 import { UNSYNCED_STATUSES } from './rebase';
 import { Repository } from './repository';
 import { NO_FAILURES, retryFigures } from './retry-status';
-import { OutboxCounter, StatusStore, watchOutbox } from './status';
+import { OutboxCounter, StatusStore, watchOutbox, watchStore } from './status';
 import { resetInProgress, SyncEngine } from './sync-engine';
 import { createSyncLock, globalLocks } from './sync-lock';
 import { HttpTransport, type Transport } from './transport';
@@ -183,6 +183,19 @@ export async function openOfflineStore(
     }),
   );
   cleanups.push(() => counter.close());
+  // A sync run of another context (the service worker's Background Sync, another tab) records
+  // its end in `_syncMeta`: the status shows it as this context's own "last sync".
+  cleanups.push(
+    watchStore(db.name, '_syncMeta', () => {
+      if (committedHere()) return;
+      void meta<number>(SYNC_META_KEYS.lastSyncAt).then(
+        (at) => {
+          if (typeof at === 'number' && at > (status.current.lastSyncAt ?? 0)) status.set({ lastSyncAt: at });
+        },
+        () => undefined,
+      );
+    }),
+  );
 
   if (autoSync) {
     cleanups.push(

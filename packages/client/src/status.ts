@@ -188,7 +188,12 @@ export class OutboxCounter {
  * unsubscribe function.
  */
 export function watchOutbox(dbName: string, listener: () => void): () => void {
-  const prefix = `idb://${dbName}/_outbox/`;
+  return watchStore(dbName, '_outbox', listener);
+}
+
+/** Like `watchOutbox`, for any store of the database (`_syncMeta`: a sync run elsewhere ended). */
+export function watchStore(dbName: string, store: string, listener: () => void): () => void {
+  const prefix = `idb://${dbName}/${store}/`;
   const onMutated = (parts: Record<string, unknown>) => {
     for (const key in parts) {
       if (key === 'all' || key.startsWith(prefix)) {

@@ -14,6 +14,18 @@ export function formatDateTime(lang: Lang, at: number | string | Date): string {
   return new Date(at).toLocaleString(LOCALES[lang], { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/**
+ * A calendar day `YYYY-MM-DD` (a record's date, no time zone of its own) in the page's language,
+ * e.g. `14 juill. 2026` or `Jul 14, 2026`. Formatted at UTC so the day never moves with the
+ * device's zone; a value that is not such a day is shown as it is.
+ */
+export function formatDay(lang: Lang, day: unknown): string {
+  const match = typeof day === 'string' ? /^(\d{4})-(\d{2})-(\d{2})/.exec(day) : null;
+  if (!match) return day === null || day === undefined ? '' : String(day);
+  const at = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
+}
+
 /** A storage size in the page's language, e.g. `1,2 Mo` or `1.2 MB`. */
 export function formatSize(lang: Lang, value: number, unit: 'kilobyte' | 'megabyte' | 'gigabyte'): string {
   return new Intl.NumberFormat(LOCALES[lang], {

@@ -39,8 +39,10 @@ export const fr = {
   'status.firstSync': 'Premier téléchargement : {count} éléments',
   'status.pulling': 'Réception : {count} éléments',
   'status.sessionExpired': 'Session expirée : reconnectez-vous pour synchroniser.',
-  'status.sessionRevoked':
-    '{why} Reconnectez-vous pour synchroniser : vos {count} modification(s) en attente sont conservée(s).',
+  'status.sessionRevoked.one':
+    '{why} Reconnectez-vous pour synchroniser : votre modification en attente est conservée.',
+  'status.sessionRevoked.other':
+    '{why} Reconnectez-vous pour synchroniser : vos {count} modifications en attente sont conservées.',
   'session.ended.signed_out': 'Cette session a été fermée.',
   'session.ended.password_changed': 'Votre mot de passe a été changé.',
   'session.ended.role_changed': 'Votre rôle a été changé.',
@@ -49,8 +51,10 @@ export const fr = {
   'session.ended.expired': 'Votre session est arrivée à échéance (14 jours).',
   'status.quota': 'Stockage plein : libérez de l’espace. Vos changements non envoyés sont gardés.',
   'status.doubleDoses': 'Double dose possible à vérifier',
-  'status.conflicts': '{count} conflit(s) à régler',
-  'status.failed': '{count} changement(s) refusé(s) : voir pourquoi',
+  'status.conflicts.one': '{count} conflit à régler',
+  'status.conflicts.other': '{count} conflits à régler',
+  'status.failed.one': '{count} modification refusée par le serveur : voir pourquoi',
+  'status.failed.other': '{count} modifications refusées par le serveur : voir pourquoi',
 
   'update.available': 'Nouvelle version disponible.',
   'update.reload': 'Recharger',
@@ -80,7 +84,8 @@ export const fr = {
   'groups.edit': 'Modifier le groupe',
   'groups.editShort': 'Modifier',
   'groups.editNamed': 'Modifier le groupe {name}',
-  'groups.members': '{count} jeune(s) dans ce groupe',
+  'groups.members.one': '{count} jeune dans ce groupe',
+  'groups.members.other': '{count} jeunes dans ce groupe',
   'groups.notFound': 'Groupe introuvable',
   'section.general': 'Général',
   'section.beavers': 'Castors',
@@ -94,7 +99,8 @@ export const fr = {
   'points.pendingHint': 'Points pas encore confirmés par le serveur',
 
   'attendance.title': 'Présences',
-  'attendance.summary': '{present} présent(s) sur {total}',
+  'attendance.summary.one': '{present} présent sur {total}',
+  'attendance.summary.other': '{present} présents sur {total}',
 
   'honors.title': 'Honneurs',
   'honors.award': 'Décerner (+{points} pts)',
@@ -377,6 +383,39 @@ export const fr = {
   'sync.waitingTitle': 'En attente d’autres personnes',
   'sync.author': 'Par',
   'readOnly.banner': 'Lecture seule : votre rôle permet de consulter l’unité, pas de la modifier.',
+  // Pourquoi un envoi attend, les présences en un toucher, le premier téléchargement (issue 18).
+  'status.retrying.one':
+    '{count} modification gardée sur ce téléphone : l’envoi n’a pas abouti (réseau ou serveur), nouvel essai à {time}.',
+  'status.retrying.other':
+    '{count} modifications gardées sur ce téléphone : l’envoi n’a pas abouti (réseau ou serveur), nouvel essai à {time}.',
+  'status.offlineKept.one':
+    'Hors ligne : {count} modification gardée sur ce téléphone, envoyée au retour du réseau.',
+  'status.offlineKept.other':
+    'Hors ligne : {count} modifications gardées sur ce téléphone, envoyées au retour du réseau.',
+  'status.sendNow': 'Envoyer maintenant',
+  'status.loading': 'Téléchargement de l’unité…',
+  'failed.undo': 'Annuler mon changement',
+  'failed.what': 'Que faire : corrigez la fiche puis réessayez, ou annulez votre changement.',
+  'participants.loading': 'Téléchargement des jeunes de l’unité en cours…',
+  'participants.addWaiting': 'Ajouter est possible une fois le premier téléchargement terminé.',
+  'attendance.group': 'Groupe',
+  'attendance.legend': 'Légende',
+  'attendance.allPresent': 'Tous présents',
+  'attendance.allPresentNamed': 'Marquer présents tous les jeunes de {group}',
+  'attendance.clear': 'Effacer',
+  'attendance.clearNamed': 'Effacer la présence de {name}',
+  'attendance.markNamed': '{status} : {name}',
+  'attendance.noStatus': 'Pas encore noté',
+  'reauth.titleOffline': 'Connexion en ligne',
+  'reauth.hintOffline':
+    'Vous êtes connecté sans réseau : connectez-vous en ligne pour envoyer vos modifications. Elles sont conservées.',
+  'reauth.titleActive': 'Se reconnecter',
+  'reauth.hintActive':
+    'Votre session est active. Vous pouvez vous reconnecter ; vos changements sont conservés.',
+  'badges.approved': 'Badge approuvé : {name}, niveau {level}.',
+  'badges.rejected': 'Badge refusé : {name}, niveau {level}.',
+  'carpools.riderRemoved': '{name} retiré de cette voiture.',
+  'action.undo': 'Annuler',
 } as const;
 
 /** A key of the dictionaries. */

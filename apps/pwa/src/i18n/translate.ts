@@ -20,11 +20,18 @@ export function translate(lang: Lang, key: MessageKey, params?: Params): string 
 
 /**
  * The language to show: the user's own choice if they made one, else the organization's locale
- * (French for French-speaking organizations), else French, the default of Quebec organizations.
+ * (the signed-in one, or on the sign-in screen the one whose unit this phone holds), else the
+ * browser's language when it is one of ours (a fresh phone, before any organization is known),
+ * else French, the default of Quebec organizations.
  */
-export function pickLanguage(chosen: string | null, organizationLocale: string | null | undefined): Lang {
+export function pickLanguage(
+  chosen: string | null,
+  organizationLocale: string | null | undefined,
+  browserLocale?: string | null,
+): Lang {
   if (chosen === 'fr' || chosen === 'en') return chosen;
-  if (organizationLocale?.toLowerCase().startsWith('en')) return 'en';
+  if (organizationLocale) return organizationLocale.toLowerCase().startsWith('en') ? 'en' : 'fr';
+  if (browserLocale?.toLowerCase().startsWith('en')) return 'en';
   return 'fr';
 }
 

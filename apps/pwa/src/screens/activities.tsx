@@ -1,3 +1,4 @@
+import { formatDay } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
 import { useLive } from '../offline/app-context';
 import { localDate } from '../offline/dates';
@@ -5,7 +6,7 @@ import { Empty, Screen } from '../ui/screen';
 
 /** Activities, upcoming first, then past ones. */
 export function ActivitiesScreen() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const activities = useLive(['activities'], (s) => s.query('activities'), []);
   if (!activities) return null;
   const today = localDate();
@@ -33,7 +34,7 @@ export function ActivitiesScreen() {
                       <span class="row-main">
                         <strong>{String(a.name)}</strong>
                         <span class="sub">
-                          {String(a.activity_date)}
+                          {formatDay(lang, a.activity_date)}
                           {a.meeting_location_going ? ` · ${String(a.meeting_location_going)}` : ''}
                         </span>
                       </span>

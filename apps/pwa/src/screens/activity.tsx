@@ -1,6 +1,7 @@
 import type { StoredRecord } from '@wampums/client';
 import type { OutboxEntry, TripDirection } from '@wampums/schema';
 import { useState } from 'preact/hooks';
+import { formatDay } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
 import { canAssign, seatsUsed } from '../offline/carpool-seats';
@@ -16,7 +17,7 @@ import { Empty, Screen } from '../ui/screen';
 
 /** One activity and its carpools: offer a ride, assign riders within the seats. */
 export function ActivityScreen(props: { id: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const data = useLive(
     ['activities', 'carpool_offers', 'carpool_assignments', 'groups', 'participants', '_outbox'],
     async (s) => {
@@ -45,7 +46,7 @@ export function ActivityScreen(props: { id: string }) {
   return (
     <Screen title={String(activity.name)}>
       <p class="muted">
-        {String(activity.activity_date)}
+        {formatDay(lang, activity.activity_date)}
         {activity.meeting_location_going ? ` · ${String(activity.meeting_location_going)}` : ''}
         {activity.meeting_time_going ? ` ${String(activity.meeting_time_going).slice(0, 5)}` : ''}
       </p>
@@ -83,6 +84,8 @@ function OfferCard(props: {
     String(offer.trip_direction ?? 'both') as TripDirection,
   );
   const [error, setError] = useState<string | null>(null);
+  /** The rider just removed, kept until "undo" puts them back in the car or another change. */
+  const [removed, setRemoved] = useState<{ name: string; fields: Record<string, unknown> } | null>(null);
   // A refused assignment holds no seat: only the server's accepted riders and pending ones count.
   const holding = assignments.filter((a) => !props.refused.has(String(a.id)));
   const used = seatsUsed(holding);
@@ -95,7 +98,29 @@ function OfferCard(props: {
       entry?.localId !== undefined
         ? store.outbox.discard(entry.localId)
         : store.remove('carpool_assignments', a.id);
-    done.catch((e: unknown) => setError(errorText(t, e)));
+    done.then(
+      // A refused rider never held a seat: nothing to undo.
+      () =>
+        setRemoved(
+          entry
+            ? null
+            : {
+                name: names.get(String(a.participant_id)) ?? '—',
+                fields: {
+                  carpool_offer_id: offer.id,
+                  participant_id: a.participant_id,
+                  trip_direction: a.trip_direction ?? 'both',
+                },
+              },
+        ),
+      (e: unknown) => setError(errorText(t, e)),
+    );
+  };
+  /** Puts the removed rider back: a new assignment, as if assigned again (seats permitting). */
+  const undoRemove = () => {
+    if (!removed) return;
+    setRemoved(null);
+    store.create('carpool_assignments', removed.fields).catch((e: unknown) => setError(errorText(t, e)));
   };
 
   const assign = async (event: Event) => {
@@ -107,6 +132,7 @@ function OfferCard(props: {
     }
     setError(null);
     try {
+      setRemoved(null);
       await store.create('carpool_assignments', {
         carpool_offer_id: offer.id,
         participant_id: participantId,
@@ -158,6 +184,16 @@ function OfferCard(props: {
           );
         })}
       </ul>
+      <div role="status" aria-live="polite">
+        {removed && (
+          <p class="alert alert-ok undo-bar" data-testid="rider-removed">
+            {t('carpools.riderRemoved', { name: removed.name })}{' '}
+            <button type="button" class="small secondary" onClick={undoRemove} data-testid="undo-remove">
+              {t('action.undo')}
+            </button>
+          </p>
+        )}
+      </div>
       {!readOnly && (
         <form class="form compact" onSubmit={assign}>
           <ParticipantSelect roster={props.roster} value={participantId} onChange={setParticipantId} />

@@ -31,6 +31,8 @@ export function BadgesScreen() {
   const [level, setLevel] = useState(1);
   const [description, setDescription] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  /** What the last approve or reject tap did, shown where the tap was (the row leaves the list). */
+  const [decided, setDecided] = useState<{ ok: boolean; text: string } | null>(null);
   const data = useLive(
     ['groups', 'participants', 'badge_templates', 'badge_progress', '_outbox'],
     async (s) => {
@@ -96,9 +98,19 @@ export function BadgesScreen() {
 
   const decide = (row: StoredRecord, status: 'approved' | 'rejected') => {
     const patch = status === 'approved' ? { status, approval_date: localDate() } : { status };
+    const who = names.get(String(row.participant_id)) ?? '—';
     store
       .update('badge_progress', row.id, patch)
-      .catch((e: unknown) => setMessage({ ok: false, text: errorText(t, e) }));
+      .then(() =>
+        setDecided({
+          ok: true,
+          text: t(status === 'approved' ? 'badges.approved' : 'badges.rejected', {
+            name: `${who} · ${templateNames.get(String(row.badge_template_id)) ?? '—'}`,
+            level: Number(row.level),
+          }),
+        }),
+      )
+      .catch((e: unknown) => setDecided({ ok: false, text: errorText(t, e) }));
   };
 
   return (
@@ -179,6 +191,13 @@ export function BadgesScreen() {
       )}
 
       <h2>{t('badges.pending', { count: pending.length })}</h2>
+      <div role="status" aria-live="polite">
+        {decided && (
+          <p class={`alert ${decided.ok ? 'alert-ok' : 'alert-error'}`} data-testid="badge-decided">
+            {decided.text}
+          </p>
+        )}
+      </div>
       {pending.length === 0 && <Empty>{t('badges.nonePending')}</Empty>}
       <ul class="list">
         {pending.map((p) => (

@@ -2,6 +2,7 @@ import type { StoredRecord } from '@wampums/client';
 import type { Section } from '@wampums/schema';
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
+import { pluralKey } from '../i18n/plural';
 import { useApp, useLive } from '../offline/app-context';
 import { SECTIONS } from '../offline/enums';
 import { changedFields } from '../offline/patch';
@@ -31,7 +32,7 @@ function fieldsOf(form: Form): Record<string, unknown> {
  */
 export function GroupScreen(props: { id: string }) {
   const { store, readOnly } = useApp();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const isNew = props.id === 'new';
   const data = useLive(
     ['groups', 'participants'],
@@ -67,7 +68,9 @@ export function GroupScreen(props: { id: string }) {
 
   return (
     <Screen title={isNew ? t('groups.new') : t('groups.edit')}>
-      {!isNew && <p class="muted">{t('groups.members', { count: data.members })}</p>}
+      {!isNew && (
+        <p class="muted">{t(pluralKey(lang, 'groups.members', data.members), { count: data.members })}</p>
+      )}
       <form class="card form" onSubmit={save}>
         <fieldset class="form-fields" disabled={readOnly}>
           <label>

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { formatDay } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
 import { localDate } from '../offline/dates';
@@ -13,7 +14,7 @@ import { Empty, Screen } from '../ui/screen';
 /** Awards honors; shows group totals and the latest honors, pending until the server confirms. */
 export function HonorsScreen() {
   const { store, readOnly } = useApp();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [participantId, setParticipantId] = useState<number | string | null>(null);
   const [reason, setReason] = useState('');
   const [date, setDate] = useState(localDate);
@@ -103,7 +104,7 @@ export function HonorsScreen() {
             <span class="row-main">
               <strong>{names.get(String(h.participant_id)) ?? '—'}</strong>
               <span class="sub">
-                {String(h.date)} · {String(h.reason)}
+                {formatDay(lang, h.date)} · {String(h.reason)}
               </span>
             </span>
             {data.pending.has(String(h.id)) ? (

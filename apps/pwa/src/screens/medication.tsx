@@ -1,6 +1,8 @@
 import type { StoredRecord } from '@wampums/client';
 import { dayInZone, isRecordedDose, phoneZoneDiffers } from '@wampums/schema';
 import { useState } from 'preact/hooks';
+import { formatDose } from '../i18n/dose-unit';
+import { formatDay } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
 import { dosesOfDay, type ScheduledDose, unitTime, unitTimeZone } from '../offline/medication-schedule';
@@ -148,7 +150,7 @@ function DoseHead(props: {
   status: string;
   timing?: string;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const r = props.requirement;
   const flagged = props.timing && ['early', 'late', 'overdue', 'due'].includes(props.timing);
   return (
@@ -159,7 +161,7 @@ function DoseHead(props: {
         <span class="sub">
           {r ? String(r.medication_name) : '—'}
           {r?.default_dose_amount
-            ? ` · ${String(r.default_dose_amount)} ${String(r.default_dose_unit ?? '')}`
+            ? ` · ${formatDose(lang, r.default_dose_amount, r.default_dose_unit)}`
             : ''}
         </span>
       </span>
@@ -270,7 +272,7 @@ function AsNeededRow(props: {
   name: string;
 }) {
   const { store } = useApp();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const r = props.requirement;
   const last = props.lastGiven;
   const record = async (fields: DoseFields) => {
@@ -292,7 +294,7 @@ function AsNeededRow(props: {
       <p class="sub dose-note" data-testid="last-given">
         {lastAt
           ? t('medication.lastGiven', {
-              when: `${dayInZone(lastAt, props.zone)} ${unitTime(lastAt, props.zone)}`,
+              when: `${formatDay(lang, dayInZone(lastAt, props.zone))} ${unitTime(lastAt, props.zone)}`,
             })
           : t('medication.neverGiven')}
       </p>

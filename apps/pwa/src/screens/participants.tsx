@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
+import { useFirstDownload } from '../offline/first-download';
 import { pointTotals } from '../offline/points';
 import { foldText, fullName, isUnsynced } from '../offline/records';
 import { byGroup, readRoster } from '../offline/roster';
@@ -13,6 +14,7 @@ export function ParticipantsScreen() {
   const { t } = useI18n();
   const { readOnly } = useApp();
   const [search, setSearch] = useState('');
+  const first = useFirstDownload();
   const data = useLive(
     ['groups', 'participants', 'points', 'honors'],
     async (store) => {
@@ -37,7 +39,17 @@ export function ParticipantsScreen() {
     <Screen
       title={t('participants.title')}
       action={
-        readOnly ? undefined : (
+        readOnly ? undefined : first.loading ? (
+          <button
+            type="button"
+            class="button primary"
+            disabled
+            title={t('participants.addWaiting')}
+            data-testid="add-participant"
+          >
+            {t('participants.add')}
+          </button>
+        ) : (
           <a class="button primary" href="#/participants/new" data-testid="add-participant">
             {t('participants.add')}
           </a>
@@ -59,7 +71,16 @@ export function ParticipantsScreen() {
           </a>
         </div>
       )}
-      {data && data.roster.participants.length === 0 && <Empty>{t('participants.empty')}</Empty>}
+      {data && data.roster.participants.length === 0 && first.loading && (
+        <p class="loading" role="status" data-testid="first-download">
+          <span class="spinner" aria-hidden="true" />
+          {t('participants.loading')}
+          {first.received !== null && ` ${t('status.firstSync', { count: first.received })}`}
+        </p>
+      )}
+      {data && data.roster.participants.length === 0 && !first.loading && (
+        <Empty>{t('participants.empty')}</Empty>
+      )}
       {sections.map(({ group, members }) => (
         <div class="group-block" key={group ? String(group.id) : 'none'}>
           <h2 class="group-title" data-testid="group-title">

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { formatTime } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
+import { pluralKey } from '../i18n/plural';
 import { useApp, useSyncStatus } from '../offline/app-context';
 import { DoubleDoseAlert } from './double-dose-alert';
 import { FailedChanges } from './failed-changes';
@@ -18,6 +19,8 @@ export function StatusBar() {
   // Other people's changes wait for them: counted apart, they are not this person's to send.
   const own = ownPendingCount(status);
   const [showFailed, setShowFailed] = useState(false);
+  // A person's "sync now": everything waiting goes at once, whatever the retry delay.
+  const syncNow = () => void store.sync({ resetBackoff: true }).catch(() => undefined);
   const ended = sessionEndOf(status.lastError);
   const last = status.lastSyncAt
     ? t('status.lastSync', {
@@ -42,7 +45,7 @@ export function StatusBar() {
           aria-label={t('status.syncNow')}
           title={t('status.syncNow')}
           disabled={!status.online || status.syncing}
-          onClick={() => void store.sync().catch(() => undefined)}
+          onClick={syncNow}
           data-testid="sync-now"
         >
           ↻
@@ -65,7 +68,10 @@ export function StatusBar() {
           {session.token === null
             ? t('waiting.signInToSend')
             : ended
-              ? t('status.sessionRevoked', { why: t(`session.ended.${ended}`), count: own })
+              ? t(pluralKey(lang, 'status.sessionRevoked', own), {
+                  why: t(`session.ended.${ended}`),
+                  count: own,
+                })
               : t('status.sessionExpired')}
         </a>
       )}
@@ -74,13 +80,34 @@ export function StatusBar() {
       <DoubleDoseAlert />
       {status.conflictCount > 0 && (
         <a class="alert alert-warn" href="#/conflicts" data-testid="conflict-alert">
-          {t('status.conflicts', { count: status.conflictCount })}
+          {t(pluralKey(lang, 'status.conflicts', status.conflictCount), { count: status.conflictCount })}
         </a>
       )}
-      {status.failedCount > 0 && (
-        <div class="alert alert-error">
-          <button type="button" class="link-button" onClick={() => setShowFailed(!showFailed)}>
-            {t('status.failed', { count: status.failedCount })}
+      {!status.online && own > 0 && (
+        <p class="alert alert-info" data-testid="offline-kept" data-count={own}>
+          {t(pluralKey(lang, 'status.offlineKept', own), { count: own })}
+        </p>
+      )}
+      {status.online && status.retryingCount > 0 && status.nextRetryAt !== null && (
+        <p class="alert alert-info" data-testid="retrying" data-count={status.retryingCount}>
+          {t(pluralKey(lang, 'status.retrying', status.retryingCount), {
+            count: status.retryingCount,
+            time: formatTime(lang, Math.max(status.nextRetryAt, Date.now())),
+          })}{' '}
+          <button type="button" class="link-button" onClick={syncNow} disabled={status.syncing}>
+            {t('status.sendNow')}
+          </button>
+        </p>
+      )}
+      {status.refusedCount > 0 && (
+        <div class="alert alert-error" data-testid="refused" data-count={status.refusedCount}>
+          <button
+            type="button"
+            class="link-button"
+            aria-expanded={showFailed}
+            onClick={() => setShowFailed(!showFailed)}
+          >
+            {t(pluralKey(lang, 'status.failed', status.refusedCount), { count: status.refusedCount })}
           </button>
           {showFailed && <FailedChanges />}
         </div>
