@@ -9,10 +9,10 @@ import {
   tripDirectionEnum,
 } from '@wampums/schema';
 import { describe, expect, it } from 'vitest';
-import { en } from '../src/i18n/en';
-import { fr } from '../src/i18n/fr';
 import { formatDose } from '../src/i18n/dose-unit';
+import { en } from '../src/i18n/en';
 import { formatDay } from '../src/i18n/format';
+import { fr } from '../src/i18n/fr';
 import { pluralKey } from '../src/i18n/plural';
 import { DICTIONARIES, pickLanguage, placeholdersOf, translate } from '../src/i18n/translate';
 

@@ -160,9 +160,7 @@ function DoseHead(props: {
         <strong>{props.name}</strong>
         <span class="sub">
           {r ? String(r.medication_name) : '—'}
-          {r?.default_dose_amount
-            ? ` · ${formatDose(lang, r.default_dose_amount, r.default_dose_unit)}`
-            : ''}
+          {r?.default_dose_amount ? ` · ${formatDose(lang, r.default_dose_amount, r.default_dose_unit)}` : ''}
         </span>
       </span>
       <span class={`tag tag-${props.status}`} data-testid="dose-status">
