@@ -392,7 +392,7 @@ export const en: Record<MessageKey, string> = {
   'attendance.group': 'Group',
   'attendance.legend': 'Legend',
   'attendance.allPresent': 'All present',
-  'attendance.allPresentNamed': 'Mark everyone in {group} present',
+  'attendance.allPresentNamed': 'All present: {group}',
   'attendance.clear': 'Clear',
   'attendance.clearNamed': 'Clear the attendance of {name}',
   'attendance.markNamed': '{status}: {name}',

@@ -401,7 +401,7 @@ export const fr = {
   'attendance.group': 'Groupe',
   'attendance.legend': 'Légende',
   'attendance.allPresent': 'Tous présents',
-  'attendance.allPresentNamed': 'Marquer présents tous les jeunes de {group}',
+  'attendance.allPresentNamed': 'Tous présents : {group}',
   'attendance.clear': 'Effacer',
   'attendance.clearNamed': 'Effacer la présence de {name}',
   'attendance.markNamed': '{status} : {name}',
