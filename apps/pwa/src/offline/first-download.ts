@@ -9,9 +9,8 @@ export function isFirstDownload(status: SyncStatus): boolean {
   return status.lastSyncAt === null;
 }
 
-/** Whether the first download runs, and how many items arrived so far (`null` before the first page). */
-export function useFirstDownload(): { loading: boolean; received: number | null } {
+/** Whether the first download is still to complete (the status bar shows its progress). */
+export function useFirstDownload(): { loading: boolean } {
   const { store } = useApp();
-  const status = useSyncStatus(store);
-  return { loading: isFirstDownload(status), received: status.pullProgress?.changes ?? null };
+  return { loading: isFirstDownload(useSyncStatus(store)) };
 }

@@ -89,6 +89,7 @@ export function AttendanceScreen() {
           </div>
         ))}
       </dl>
+      <p class="sub roll-hint">{t('attendance.clearHint')}</p>
       <div class="roll-summary">
         <p class="muted" data-testid="attendance-summary" aria-live="polite">
           {t(pluralKey(lang, 'attendance.summary', present), { present, total: members.length })}
@@ -140,23 +141,12 @@ export function AttendanceScreen() {
                       name,
                     })}
                     title={enumLabel(t, 'attendance', status)}
-                    onClick={() => mark(p.id, status)}
+                    // A pressed status tapped again is cleared, as if never taken.
+                    onClick={() => mark(p.id, current === status ? null : status)}
                   >
                     {enumLabel(t, 'attendanceShort', status)}
                   </button>
                 ))}
-                {current && (
-                  <button
-                    type="button"
-                    class="roll-button roll-clear"
-                    aria-label={t('attendance.clearNamed', { name })}
-                    title={t('attendance.clear')}
-                    onClick={() => mark(p.id, null)}
-                    data-testid="roll-clear"
-                  >
-                    ×
-                  </button>
-                )}
               </fieldset>
             </li>
           );

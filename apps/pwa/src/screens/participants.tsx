@@ -66,16 +66,21 @@ export function ParticipantsScreen() {
       />
       {!readOnly && (
         <div class="links">
-          <a class="button secondary" href="#/groups/new" data-testid="add-group">
-            {t('groups.add')}
-          </a>
+          {first.loading ? (
+            <button type="button" class="button secondary" disabled data-testid="add-group">
+              {t('groups.add')}
+            </button>
+          ) : (
+            <a class="button secondary" href="#/groups/new" data-testid="add-group">
+              {t('groups.add')}
+            </a>
+          )}
         </div>
       )}
       {data && data.roster.participants.length === 0 && first.loading && (
         <p class="loading" role="status" data-testid="first-download">
           <span class="spinner" aria-hidden="true" />
           {t('participants.loading')}
-          {first.received !== null && ` ${t('status.firstSync', { count: first.received })}`}
         </p>
       )}
       {data && data.roster.participants.length === 0 && !first.loading && (

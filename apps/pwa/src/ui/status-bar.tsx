@@ -57,8 +57,12 @@ export function StatusBar() {
           {status.pullProgress && (
             <span class="progress-text">
               {status.lastSyncAt === null
-                ? t('status.firstSync', { count: status.pullProgress.changes })
-                : t('status.pulling', { count: status.pullProgress.changes })}
+                ? t(pluralKey(lang, 'status.firstSync', status.pullProgress.changes), {
+                    count: status.pullProgress.changes,
+                  })
+                : t(pluralKey(lang, 'status.pulling', status.pullProgress.changes), {
+                    count: status.pullProgress.changes,
+                  })}
             </span>
           )}
         </div>
@@ -89,7 +93,12 @@ export function StatusBar() {
         </p>
       )}
       {status.online && status.retryingCount > 0 && status.nextRetryAt !== null && (
-        <p class="alert alert-info" data-testid="retrying" data-count={status.retryingCount}>
+        <p
+          class="alert alert-info"
+          data-testid="retrying"
+          data-count={status.retryingCount}
+          data-next-at={status.nextRetryAt}
+        >
           {t(pluralKey(lang, 'status.retrying', status.retryingCount), {
             count: status.retryingCount,
             time: formatTime(lang, Math.max(status.nextRetryAt, Date.now())),
