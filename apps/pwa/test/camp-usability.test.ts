@@ -201,6 +201,40 @@ describe('failure wording and "sync now"', () => {
     await context.close();
   });
 
+  it('removing a carpool rider can be undone, and the server keeps the rider', async () => {
+    const [activity] = await api.list('activities');
+    const make = `Odyssey ${Date.now() % 100000}`;
+    const offer = await api.create('carpool_offers', {
+      activity_id: activity!.id,
+      vehicle_make: make,
+      total_seats_available: 3,
+      trip_direction: 'both',
+    });
+    const [rider] = await api.list('participants');
+    const riderName = `${String(rider!.first_name)} ${String(rider!.last_name)}`;
+    await api.create('carpool_assignments', {
+      carpool_offer_id: offer.id,
+      participant_id: rider!.id,
+      trip_direction: 'both',
+    });
+    const context = await campPhone(browser, 'fr-CA');
+    const page = await signIn(context, server.url, 'admin@pack-a.test');
+    await go(page, `activities/${activity!.id}`);
+    const card = page.locator('[data-testid=carpool-offer]', { hasText: make });
+    const row = card.locator('[data-testid=rider]', { hasText: riderName });
+    await row.locator('button', { hasText: 'Retirer' }).tap();
+    await row.waitFor({ state: 'detached' });
+    const removed = card.locator('[data-testid=rider-removed]');
+    expect(await removed.textContent()).toContain(`${riderName} retiré de cette voiture.`);
+    await screenshot(page, 'carpool-undo');
+    await removed.locator('[data-testid=undo-remove]').tap();
+    await row.waitFor();
+    await waitForSynced(page);
+    const onServer = await api.list('carpool_assignments', { carpool_offer_id: offer.id as number });
+    expect(onServer.map((a) => a.participant_id)).toEqual([rider!.id]);
+    await context.close();
+  });
+
   it('#/signin is not titled "session expired" while the session is good', async () => {
     const context = await campPhone(browser, 'fr-CA');
     const page = await signIn(context, server.url, 'leader@pack-a.test');
