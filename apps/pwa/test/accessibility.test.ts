@@ -1,26 +1,19 @@
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './helpers/axe';
-import { assertBuilt, go, launchChromium, PWA_DIR, screenshot, signIn } from './helpers/browser';
+import { go, screenshot, signIn, startApp, stopApp } from './helpers/browser';
 import { campPhone } from './helpers/camp-phone';
-
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  assertBuilt();
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'postgres', seedDemo: true, pwaDir: PWA_DIR }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp());
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await stopApp({ server, browser });
 });
 
 /** Every screen reachable from the navigation, and the sign-in again screen. */

@@ -1,23 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './helpers/api';
 import {
-  assertBuilt,
   go,
-  launchChromium,
   PASSWORD,
-  PWA_DIR,
   screenshot,
   signIn,
+  startApp,
+  stopApp,
   waitForPending,
   waitForSynced,
 } from './helpers/browser';
 import { campPhone } from './helpers/camp-phone';
-
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 let server: TestServer;
 let browser: Browser;
@@ -25,17 +22,12 @@ let api: Api;
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
 
 beforeAll(async () => {
-  assertBuilt();
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'postgres', seedDemo: true, pwaDir: PWA_DIR }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp());
   api = await Api.signIn(server.apiUrl, 'admin@pack-a.test');
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await stopApp({ server, browser });
 });
 
 async function fillSignIn(page: Page, email: string): Promise<void> {
