@@ -66,6 +66,12 @@ describe('axe-core finds no serious or critical WCAG 2.2 AA violation', () => {
         await row.locator(`.status-${status}[aria-pressed=true]`).waitFor();
       }
       await expectClean(page, `${lang} roll call with statuses`);
+      // Offline, with a change kept on the phone: the offline pill and the info line.
+      await context.setOffline(true);
+      await rows.first().locator('.status-present').tap();
+      await page.locator('[data-testid=offline-kept]').waitFor();
+      await expectClean(page, `${lang} offline`);
+      await context.setOffline(false);
       await screenshot(page, `a11y-attendance-${lang}`);
       await context.close();
     });

@@ -2,7 +2,8 @@ import { formatDay } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
 import { useLive } from '../offline/app-context';
 import { localDate } from '../offline/dates';
-import { Empty, Screen } from '../ui/screen';
+import { Screen } from '../ui/screen';
+import { UnitEmpty } from '../ui/unit-empty';
 
 /** Activities, upcoming first, then past ones. */
 export function ActivitiesScreen() {
@@ -18,7 +19,7 @@ export function ActivitiesScreen() {
     .sort((a, b) => String(b.activity_date).localeCompare(String(a.activity_date)));
   return (
     <Screen title={t('activities.title')}>
-      {activities.length === 0 && <Empty>{t('activities.empty')}</Empty>}
+      {activities.length === 0 && <UnitEmpty>{t('activities.empty')}</UnitEmpty>}
       {[
         { title: t('activities.upcoming'), list: upcoming },
         { title: t('activities.past'), list: past },

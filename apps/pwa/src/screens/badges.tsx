@@ -9,7 +9,8 @@ import { fullName } from '../offline/records';
 import { readRoster } from '../offline/roster';
 import { errorText } from '../ui/error-text';
 import { ParticipantSelect } from '../ui/participant-select';
-import { Empty, Screen } from '../ui/screen';
+import { Screen } from '../ui/screen';
+import { UnitEmpty } from '../ui/unit-empty';
 
 function levelsOf(template: StoredRecord | undefined): { level: number; name: string }[] {
   if (!template) return [];
@@ -198,7 +199,7 @@ export function BadgesScreen() {
           </p>
         )}
       </div>
-      {pending.length === 0 && <Empty>{t('badges.nonePending')}</Empty>}
+      {pending.length === 0 && <UnitEmpty>{t('badges.nonePending')}</UnitEmpty>}
       <ul class="list">
         {pending.map((p) => (
           <li key={String(p.id)} class="row wrap">

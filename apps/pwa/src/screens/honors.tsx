@@ -9,7 +9,8 @@ import { readRoster } from '../offline/roster';
 import { errorText } from '../ui/error-text';
 import { ParticipantSelect } from '../ui/participant-select';
 import { PointsBadge } from '../ui/points-badge';
-import { Empty, Screen } from '../ui/screen';
+import { Screen } from '../ui/screen';
+import { UnitEmpty } from '../ui/unit-empty';
 
 /** Awards honors; shows group totals and the latest honors, pending until the server confirms. */
 export function HonorsScreen() {
@@ -97,7 +98,7 @@ export function HonorsScreen() {
       </ul>
 
       <h2>{t('honors.recent')}</h2>
-      {data.honors.length === 0 && <Empty>{t('honors.empty')}</Empty>}
+      {data.honors.length === 0 && <UnitEmpty>{t('honors.empty')}</UnitEmpty>}
       <ul class="list">
         {data.honors.map((h) => (
           <li key={String(h.id)} class="row" data-testid="honor-row">

@@ -12,7 +12,8 @@ import { readRoster } from '../offline/roster';
 import { type DoseFields, DoseForm } from '../ui/dose-form';
 import { DoseRecord } from '../ui/dose-record';
 import { enumLabel } from '../ui/labels';
-import { Empty, Screen } from '../ui/screen';
+import { Screen } from '../ui/screen';
+import { UnitEmpty } from '../ui/unit-empty';
 
 /**
  * The care screen (docs/domain.md, "Medication at camp"): the day's slots on the unit's clock,
@@ -66,7 +67,7 @@ export function MedicationScreen() {
           onInput={(e) => e.currentTarget.value && setDay(e.currentTarget.value)}
         />
       </label>
-      {slots.length === 0 && others.length === 0 && <Empty>{t('medication.noDoses')}</Empty>}
+      {slots.length === 0 && others.length === 0 && <UnitEmpty>{t('medication.noDoses')}</UnitEmpty>}
       <ul class="list">
         {slots.map((dose) => (
           <SlotRow
@@ -118,7 +119,7 @@ export function MedicationScreen() {
       )}
 
       <h2>{t('medication.requirements')}</h2>
-      {data.requirements.length === 0 && <Empty>{t('medication.noRequirements')}</Empty>}
+      {data.requirements.length === 0 && <UnitEmpty>{t('medication.noRequirements')}</UnitEmpty>}
       <ul class="list">
         {data.requirements.map((r) => (
           <li key={String(r.id)}>
