@@ -346,6 +346,20 @@ describe('roll call for 40 children', () => {
       expect(layout.scroll, layout.wide.join(', ')).toBeLessThanOrEqual(layout.width);
       expect(layout.narrowNames).toBe(0);
       expect(layout.cutLabels).toEqual([]);
+      // The other main screens hold too.
+      for (const screen of ['participants', 'honors', 'medication', 'more', 'badges', 'activities', 'sync']) {
+        await go(page, screen);
+        await page.waitForTimeout(200);
+        const { width, wide } = await page.evaluate(() => ({
+          width: document.documentElement.scrollWidth,
+          wide: [...document.querySelectorAll('body *')]
+            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .slice(0, 4)
+            .map((e) => `${e.tagName}.${e.className}`),
+        }));
+        if (width > 375) await screenshot(page, `wide-200-${screen}-${lang}`);
+        expect(width, `#/${screen} at 200%: ${wide.join(', ')}`).toBeLessThanOrEqual(375);
+      }
       await context.close();
     });
   }
