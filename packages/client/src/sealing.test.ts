@@ -73,27 +73,55 @@ describe('sealing the stores while locked', () => {
       general_notes: 'two puffs before hiking',
     });
     await store.update('medication_requirements', requirement.id, { dosage_instructions: 'shake first' });
+    // A synced record edited again: its entry keeps the base it was made on, notes included.
+    await store.sync();
+    const kidId = (await store.db.entity('participants').toArray())[0]?.id ?? kid.id;
+    expect(kidId).not.toBe(kid.id);
+    await store.update('participants', kidId, { notes: 'asthma, see the medication sheet' });
     const db = store.db;
+    const requirementId = (await db.entity('medication_requirements').toArray())[0]?.id;
+    expect(requirementId).not.toBe(requirement.id);
+    await db._conflicts.add({
+      entityType: 'medication_requirements',
+      entityId: 99,
+      correlationId: 'c1',
+      localVersion: { medication_name: 'Epipen' },
+      serverVersion: { id: 99, participant_id: 1, medication_name: 'Epipen Jr' },
+      baseVersion: null,
+      strategy: 'manual',
+      resolution: 'pending-user',
+      resolvedVersion: null,
+      detectedAt: 1,
+      resolvedAt: null,
+    });
     const before = {
-      kid: await db.entity('participants').get(kid.id),
-      requirement: await db.entity('medication_requirements').get(requirement.id),
+      kid: await db.entity('participants').get(kidId),
+      requirement: await db.entity('medication_requirements').get(requirementId as number),
       outbox: await db._outbox.toArray(),
+      conflicts: await db._conflicts.toArray(),
     };
     expect(await rawText(db)).toContain('Ventolin');
 
     const key = await newKey();
     await sealRecords(db, key);
     const raw = await rawText(db);
-    for (const secret of ['Ventolin', 'peanuts', 'hiking', 'shake first', '2015-03-02'])
+    expect(
+      before.outbox.some(
+        (e) => (e.baseEntity as { notes?: unknown } | null)?.notes === 'allergic to peanuts',
+      ),
+    ).toBe(true);
+    for (const secret of ['Ventolin', 'peanuts', 'hiking', 'shake first', '2015-03-02', 'asthma', 'Epipen'])
       expect(raw).not.toContain(secret);
     // Reading while locked: the record is there, its sensitive fields are absent.
-    const sealedKid = await db.entity('participants').get(kid.id);
+    const sealedKid = await db.entity('participants').get(kidId);
     expect(sealedKid).toMatchObject({ first_name: 'Léa', last_name: 'Roy' });
     expect(sealedKid).not.toHaveProperty('notes');
     expect(sealedKid).not.toHaveProperty('date_of_birth');
     // Indexed fields stay clear: queries by them keep working.
-    expect(await db.entity('medication_requirements').where('participant_id').equals(kid.id).count()).toBe(1);
-    expect(await db._outbox.where('status').equals('pending').count()).toBe(before.outbox.length);
+    expect(await db.entity('medication_requirements').where('participant_id').equals(kidId).count()).toBe(1);
+    expect(await db._outbox.where('status').equals('pending').count()).toBe(
+      before.outbox.filter((e) => e.status === 'pending').length,
+    );
 
     // A new database object on the same data (a reopened app) knows it is locked.
     expect(
@@ -106,9 +134,12 @@ describe('sealing the stores while locked', () => {
     ).toBe(true);
 
     await unsealRecords(db, key);
-    expect(await db.entity('participants').get(kid.id)).toEqual(before.kid);
-    expect(await db.entity('medication_requirements').get(requirement.id)).toEqual(before.requirement);
+    expect(await db.entity('participants').get(kidId)).toEqual(before.kid);
+    expect(await db.entity('medication_requirements').get(requirementId as number)).toEqual(
+      before.requirement,
+    );
     expect(await db._outbox.toArray()).toEqual(before.outbox);
+    expect(await db._conflicts.toArray()).toEqual(before.conflicts);
     expect(db.sealing.locked).toBe(false);
   });
 

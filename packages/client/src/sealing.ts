@@ -116,7 +116,9 @@ export async function sealObject(
   if (clearFieldsOf(obj, fields).length === 0) return obj;
   // Fields written in clear beside a box (an edit made while the box was being opened): open it,
   // the clear ones win, and seal them all together.
-  if (isPlainObject(obj[SEALED_PROPERTY])) obj = await unsealObject(obj, key);
+  // A box of another key (docs/privacy.md: a phone whose unit key changed) cannot be opened: the
+  // clear fields, newer, replace it rather than stay in clear.
+  if (isPlainObject(obj[SEALED_PROPERTY])) obj = await unsealObject(obj, key).catch(() => obj);
   const present = clearFieldsOf(obj, fields);
   const clear: Record<string, unknown> = {};
   const rest: Record<string, unknown> = { ...obj };
@@ -188,33 +190,43 @@ async function transformOnce(
     const table = db.table(store);
     const rows = (await table.toArray()) as Record<string, unknown>[];
     const primaryKey = table.schema.primKey.keyPath as string;
-    const changes: {
-      key: unknown;
+    type Change = {
       path: readonly string[];
       before: Record<string, unknown>;
       after: Record<string, unknown>;
-    }[] = [];
+    };
+    const changes: { key: unknown; places: Change[] }[] = [];
     for (const row of rows) {
       if (!wanted(store, row)) continue;
+      const places: Change[] = [];
       for (const place of placesOf(store, row)) {
         const obj = objectAt(row, place.path);
         if (!obj) continue;
-        const after = await transform(obj, place.fields);
-        if (after !== obj) changes.push({ key: row[primaryKey], path: place.path, before: obj, after });
+        // A box this key does not open stays as it is (sealed under an earlier key).
+        const after = await transform(obj, place.fields).catch(() => obj);
+        if (after !== obj) places.push({ path: place.path, before: obj, after });
       }
+      if (places.length > 0) changes.push({ key: row[primaryKey], places });
     }
     if (changes.length === 0) continue;
     await db.transaction('rw', table, async () => {
       for (const change of changes) {
-        const current = (await table.get(change.key as never)) as Record<string, unknown> | undefined;
+        let current = (await table.get(change.key as never)) as Record<string, unknown> | undefined;
         if (!current) continue;
-        const obj = objectAt(current, change.path);
-        // Changed since it was read: leave it (a write made meanwhile is newer).
-        if (!obj || !sameObject(obj, change.before)) {
+        // Every copy of the row in one write: while locked, a row with one copy sealed and
+        // another still clear would be refused.
+        // Changed since it was read: leave the row (a write made meanwhile is newer); the next
+        // pass takes it.
+        const unchanged = change.places.every((place) => {
+          const obj = objectAt(current as Record<string, unknown>, place.path);
+          return obj !== null && sameObject(obj, place.before);
+        });
+        if (!unchanged) {
           skipped += 1;
           continue;
         }
-        await table.put(withObjectAt(current, change.path, change.after));
+        for (const place of change.places) current = withObjectAt(current, place.path, place.after);
+        await table.put(current);
       }
     });
   }
