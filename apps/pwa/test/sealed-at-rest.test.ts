@@ -1,20 +1,17 @@
 import { OFFLINE_DB_NAME } from '@wampums/schema';
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './helpers/api';
 import {
-  assertBuilt,
   go,
-  launchChromium,
   PASSWORD,
-  PWA_DIR,
   screenshot,
+  startApp,
+  stopApp,
   waitForPending,
   waitForSynced,
 } from './helpers/browser';
-
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 const LEADER = 'leader@pack-a.test';
 const ADMIN = 'admin@pack-a.test';
@@ -23,17 +20,10 @@ let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  assertBuilt();
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'pglite', seedDemo: true, pwaDir: PWA_DIR }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp());
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => stopApp({ server, browser }));
 
 function phone(): Promise<BrowserContext> {
   return browser.newContext({
