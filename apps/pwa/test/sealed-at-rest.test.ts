@@ -144,4 +144,49 @@ describe('sensitive fields at rest on a locked phone, in Chromium', () => {
     await page.getByText(medication).first().waitFor();
     await context.close();
   });
+
+  it('asks for one sign-in with network when the password kept here does not open the sealed records', async () => {
+    const context = await phone();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await signInOnForm(page, LEADER);
+    await waitForSynced(page);
+    await signOut(page);
+    await expect.poll(() => rawDatabase(page), { timeout: 10_000 }).not.toContain('Ventolin (salbutamol)');
+
+    // As a person remembered by a version before sealing: a verifier, no wrapped data key.
+    await page.evaluate(
+      (name) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open(name);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('_syncMeta', 'readwrite');
+            const store = tx.objectStore('_syncMeta');
+            const read = store.get('knownPeople');
+            read.onsuccess = () => {
+              const entry = read.result as { key: string; value: Record<string, unknown>[] };
+              store.put({ ...entry, value: entry.value.map(({ dataKey: _dropped, ...person }) => person) });
+            };
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      OFFLINE_DB_NAME,
+    );
+    await context.setOffline(true);
+    await page.fill('input[name=email]', LEADER);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('form button[type=submit]');
+    await page.locator('[role=alert]', { hasText: 'Connectez-vous une fois avec le réseau' }).waitFor();
+    await screenshot(page, 'sealed-sign-in-offline');
+
+    await context.setOffline(false);
+    await signInOnForm(page, LEADER);
+    await go(page, 'medication');
+    await page.getByText('Ventolin (salbutamol)').first().waitFor();
+    await context.close();
+  });
 });

@@ -7,7 +7,8 @@ export type SignInFailure =
   | 'offline'
   | 'server_error'
   | 'other_organization'
-  | 'throttled';
+  | 'throttled'
+  | 'sealed_offline';
 
 /** A failed sign-in; match by `name` and `reason`. */
 export class SignInError extends Error {

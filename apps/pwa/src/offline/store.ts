@@ -261,6 +261,10 @@ export class AppData {
     const byUnit = await readUnitWrapped(db);
     if (!key && byUnit && unitKey) key = await unwrapDataKey(byUnit, { unitKey });
     if (!key && this.dataKey) return null;
+    // Sealed records and no way to open them without network (a person remembered here by an
+    // older version): a new key would leave them sealed for this person. Online, the unit key
+    // of the answer opens them.
+    if (!key && !unitKey && db.sealing.locked) throw new SignInError('sealed_offline');
     if (!key) {
       // No wrapping this person opens. A phone with none (fresh, or of an older version) makes
       // its key; one whose unit key changed since (the server's secret rotated) and that this
