@@ -119,6 +119,12 @@ export class AppData {
     } else {
       // Locked: nobody's changes go until their author signs in.
       await store.setUser(null);
+      // The app closed while a sign-out was sealing the records: finish it before anything else.
+      const leftOpen = await readOpenKey(store.db);
+      if (leftOpen) {
+        await sealRecords(store.db, leftOpen);
+        await writeOpenKey(store.db, null);
+      }
     }
     void data.revokeSignedOut();
     return data;
