@@ -15,6 +15,7 @@ import {
   upgradeV1toV2,
   upgradeV2toV3,
 } from './db-versions';
+import { type SealingState, sealingGuard } from './sealing-middleware';
 
 /** A record of an entity store: the server row, or a local one whose ids may be temp ids. */
 export type StoredRecord = Record<string, unknown> & { id: number | string };
@@ -34,6 +35,8 @@ export class WampumsOfflineDB extends Dexie {
   declare _idMap: Table<IdMapEntry, number>;
   declare _syncMeta: Table<SyncMetaEntry, string>;
   declare _conflicts: Table<ConflictRecord, number>;
+  /** Locked: sensitive fields are sealed and may not be written in clear (`sealing.ts`). */
+  readonly sealing: SealingState = { locked: false };
 
   constructor(name: string = OFFLINE_DB_NAME, deps: IndexedDBDependencies = {}) {
     // Dexie's liveQuery runs only when it sees a global IndexedDB. Where there is none (Node),
@@ -49,6 +52,7 @@ export class WampumsOfflineDB extends Dexie {
     this.version(1).stores(storesV1());
     this.version(2).stores(storesV2()).upgrade(upgradeV1toV2);
     this.version(CURRENT_SCHEMA_VERSION).stores(storesV3()).upgrade(upgradeV2toV3);
+    this.use(sealingGuard(this.sealing));
   }
 
   /** The table of an entity store. */

@@ -2,7 +2,8 @@ import type { ErrorCode } from '@wampums/schema';
 
 /**
  * The codes a client error may carry: the wire codes of the schema, plus the conditions only a
- * device sees (no network, a full disk, a closed store, an answer that breaks the contract).
+ * device sees (no network, a full disk, a closed store, an answer that breaks the contract, a
+ * sensitive field written while the stores are locked).
  */
 export type ClientErrorCode =
   | ErrorCode
@@ -10,7 +11,8 @@ export type ClientErrorCode =
   | 'quota_exceeded'
   | 'store_closed'
   | 'invalid_response'
-  | 'dependency_pending';
+  | 'dependency_pending'
+  | 'locked';
 
 /**
  * Every error the client raises. Match it by `name === 'OfflineStoreError'` and `code` (not

@@ -17,6 +17,18 @@ export { openOfflineStore } from './open-offline-store';
 export { API_CACHE_PREFIX, CACHE_EXPIRES_HEADER, purgeExpiredApiCache } from './quota';
 export { newEntry as newOutboxEntry } from './repository';
 export {
+  holdsClearFields,
+  holdsSealedFields,
+  loadSealingState,
+  SEALABLE_STORES,
+  SEALED_PROPERTY,
+  type SealedBox,
+  sealObject,
+  sealRecords,
+  unsealObject,
+  unsealRecords,
+} from './sealing';
+export {
   createSyncLock,
   globalLocks,
   type LockManagerLike,

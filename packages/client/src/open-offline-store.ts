@@ -13,6 +13,7 @@ import { createQuotaGuard } from './quota';
 import { UNSYNCED_STATUSES } from './rebase';
 import { Repository } from './repository';
 import { NO_FAILURES, retryFigures } from './retry-status';
+import { loadSealingState } from './sealing';
 import { OutboxCounter, StatusStore, watchOutbox, watchStore } from './status';
 import { resetInProgress, SyncEngine } from './sync-engine';
 import { createSyncLock, globalLocks } from './sync-lock';
@@ -39,6 +40,8 @@ export async function openOfflineStore(
   const db = new WampumsOfflineDB(options.dbName ?? OFFLINE_DB_NAME, options);
   const committedHere = trackLocalCommits(db);
   await db.open();
+  // Locked by another context or an earlier run: refuse clear writes here too (`sealing.ts`).
+  await loadSealingState(db);
 
   const meta = async <T>(key: string) => (await db._syncMeta.get(key))?.value as T | undefined;
   let clientId = await meta<string>(SYNC_META_KEYS.clientId);

@@ -48,6 +48,12 @@ export interface EntityDefinition<F extends Record<string, FieldSpec> = Record<s
    * on the server (`read-access.ts`), by REST and pull alike; see `read-rules.ts`.
    */
   readonly readers: ReadRule<keyof F & string>;
+  /**
+   * Fields sealed at rest on a phone while the app is locked (docs/privacy.md, "At rest on the
+   * phone"): health data and what is said of a child. Never an indexed field, so that queries
+   * keep working on what stays clear.
+   */
+  readonly sensitive?: readonly (keyof F & string)[];
 }
 
 /** Which roles read an entity, and which of its fields. */
@@ -101,6 +107,7 @@ export const ENTITIES = {
     conflictStrategy: 'field-merge',
     // A child's birth date and notes (health, family) are for the people who run the unit.
     readers: { roles: ROLES, fields: { date_of_birth: STAFF, notes: STAFF } },
+    sensitive: ['date_of_birth', 'notes'],
   }),
   activities: entity({
     indexes: ['organization_id', 'activity_date'],
@@ -213,6 +220,18 @@ export const ENTITIES = {
     conflictStrategy: 'manual',
     // Medication records are health data: only the people who give the medication read them.
     readers: { roles: STAFF },
+    sensitive: [
+      'medication_name',
+      'dosage_instructions',
+      'route',
+      'frequency_text',
+      'frequency_times',
+      'default_dose_amount',
+      'default_dose_unit',
+      'general_notes',
+      'start_date',
+      'end_date',
+    ],
   }),
   medication_distributions: entity({
     indexes: ['medication_requirement_id', 'participant_id', 'scheduled_for'],
@@ -233,6 +252,8 @@ export const ENTITIES = {
     conflictStrategy: 'last-write-wins',
     // Medication records are health data: only the people who give the medication read them.
     readers: { roles: STAFF },
+    // `scheduled_for` stays clear: it is indexed (the day's doses are queried by it).
+    sensitive: ['dose_amount', 'dose_unit', 'dose_notes', 'status', 'administered_at', 'witness_name'],
   }),
   carpool_offers: entity({
     indexes: ['activity_id', 'user_id'],
@@ -329,6 +350,16 @@ export function authorFieldsOf(type: EntityType): { field: string; author: Autho
     spec.kind === 'user' ? [{ field, author: spec.author ?? 'creator' }] : [],
   );
 }
+
+/** The fields of an entity sealed at rest on a locked phone (empty for most entities). */
+export function sensitiveFieldsOf(type: EntityType): readonly string[] {
+  return (ENTITIES[type] as { readonly sensitive?: readonly string[] }).sensitive ?? [];
+}
+
+/** The entities that have fields sealed at rest. */
+export const SEALED_ENTITY_TYPES: readonly EntityType[] = ENTITY_TYPES.filter(
+  (type) => sensitiveFieldsOf(type).length > 0,
+);
 
 /** The field specs of an entity, untyped, for generic code (SQL, schema generation). */
 export function fieldSpecsOf(type: EntityType): Record<string, FieldSpec> {

@@ -166,6 +166,11 @@ export const loginResponseSchema = z.object({
     sessionExpiresAt: isoInstant.optional(),
     /** From when `POST /auth/refresh` accepts this token (its last quarter). */
     refreshAfter: isoInstant.optional(),
+    /**
+     * The organization's unit key (base64url of 32 bytes): a phone wraps the key of its sealed
+     * records with it (docs/privacy.md, "At rest on the phone").
+     */
+    unitKey: z.string().min(43).max(100).optional(),
   }),
 });
 

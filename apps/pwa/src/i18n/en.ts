@@ -15,6 +15,8 @@ export const en: Record<MessageKey, string> = {
   'login.error.throttled': 'Too many failed sign-ins. Try again at {time}.',
   'login.error.server_error': 'The server is not answering properly. Try again later.',
   'login.error.other_organization': 'This device holds another organization’s data. Sign out first.',
+  'login.error.sealed_offline':
+    'The unit’s records on this phone are locked with a key your earlier sign-in here did not keep. Sign in once with network.',
   'reauth.title': 'Session expired',
   'reauth.hint': 'Sign in again to resume syncing. Your changes are kept.',
 

@@ -17,6 +17,8 @@ export const fr = {
   'login.error.server_error': 'Le serveur ne répond pas correctement. Réessayez plus tard.',
   'login.error.other_organization':
     'Cet appareil contient les données d’une autre organisation. Déconnectez-vous d’abord.',
+  'login.error.sealed_offline':
+    'Les dossiers de l’unité sont verrouillés sur ce téléphone avec une clé que votre connexion précédente n’a pas gardée. Connectez-vous une fois avec le réseau.',
   'reauth.title': 'Session expirée',
   'reauth.hint': 'Reconnectez-vous pour reprendre la synchronisation. Vos changements sont conservés.',
 

@@ -7,7 +7,8 @@ export type SignInFailure =
   | 'offline'
   | 'server_error'
   | 'other_organization'
-  | 'throttled';
+  | 'throttled'
+  | 'sealed_offline';
 
 /** A failed sign-in; match by `name` and `reason`. */
 export class SignInError extends Error {
@@ -50,12 +51,13 @@ async function postAuth(baseUrl: string, path: string, init: RequestInit): Promi
   const body = (await response.json()) as { data?: { organization?: unknown } };
   const parsed = loginResponseSchema.safeParse(body);
   if (!parsed.success) throw new SignInError('server_error');
-  const { token, expiresAt, user } = parsed.data.data;
+  const { token, expiresAt, user, unitKey } = parsed.data.data;
   return {
     token,
     expiresAt,
     obtainedAt: Date.now(),
     user,
+    ...(unitKey ? { unitKey } : {}),
     organization: parseOrganization(body.data?.organization),
   };
 }

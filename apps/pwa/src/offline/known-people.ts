@@ -1,6 +1,7 @@
 import type { WampumsOfflineDB } from '@wampums/client';
 import type { SessionUser } from '@wampums/schema';
 import type { SessionOrganization } from './session';
+import type { WrappedKey } from './unit-key';
 import type { PasswordVerifier } from './verifier';
 
 /** A person who signed in on this phone, as kept for signing in again without network. */
@@ -8,6 +9,8 @@ export interface KnownPerson {
   user: SessionUser;
   organization: SessionOrganization | null;
   verifier: PasswordVerifier;
+  /** The phone's data key wrapped by their password (`unit-key.ts`); absent if kept by an older version. */
+  dataKey?: WrappedKey;
   /** Unix ms of their last sign-in here. */
   signedInAt: number;
 }

@@ -39,6 +39,11 @@ export interface AppSession {
    * driver) show offline too. Absent until the first fetch.
    */
   members?: SessionMember[];
+  /**
+   * The organization's unit key of a login or refresh answer (`unit-key.ts`): used to wrap the
+   * phone's data key, never stored.
+   */
+  unitKey?: string;
 }
 
 /**

@@ -1,10 +1,29 @@
-import { type OfflineStore, openOfflineStore } from '@wampums/client';
+import { type OfflineStore, openOfflineStore, sealRecords, unsealRecords } from '@wampums/client';
 import type { OutboxAuthor } from '@wampums/schema';
 import { refreshSession, revokeToken, SignInError, signIn } from './auth-api';
-import { findKnownPerson, rememberPerson, updateKnownUser } from './known-people';
+import {
+  findKnownPerson,
+  type KnownPerson,
+  readKnownPeople,
+  rememberPerson,
+  updateKnownUser,
+} from './known-people';
 import { fetchMembers } from './members-api';
 import { type AppSession, type PhoneUnit, readSession, readUnit, writeSession, writeUnit } from './session';
 import { forgetUnitLoaded, keepStorageFor, markUnitLoaded, noticeEviction } from './storage-keeping';
+import {
+  lockedCopy,
+  newDataKey,
+  openText,
+  readOpenKey,
+  readUnitWrapped,
+  sealText,
+  unwrapDataKey,
+  wrapWithPassword,
+  wrapWithUnitKey,
+  writeOpenKey,
+  writeUnitWrapped,
+} from './unit-key';
 import { checkVerifier, createVerifier } from './verifier';
 
 /**
@@ -15,8 +34,15 @@ const REFRESH_WHEN_LEFT = 0.2;
 /** The window used for a session kept by an older version, which did not record its lifetime. */
 const REFRESH_WINDOW_UNKNOWN_MS = 10 * 60 * 1000;
 
-/** The `_syncMeta` key of tokens signed out without network, ended on the server once online. */
+/**
+ * The `_syncMeta` key of tokens signed out without network, ended on the server once online.
+ * Each is sealed with the data key (`unit-key.ts`): it is sent at the next unlock, never left in
+ * clear on a locked phone (docs/privacy.md, "At rest on the phone").
+ */
 const REVOKE_LATER_KEY = 'revokeLater';
+
+/** A token waiting to be revoked: sealed, or in clear when kept by an older version. */
+type WaitingToken = string | { iv: string; data: string };
 
 /** The author fields of a session's user. */
 function authorOf(session: AppSession): OutboxAuthor {
@@ -36,6 +62,13 @@ function authorOf(session: AppSession): OutboxAuthor {
 export class AppData {
   private refreshing: Promise<void> | null = null;
   private unitMarked = false;
+  /**
+   * The phone's data key while someone is signed in (non-extractable), `null` while locked:
+   * signing out seals the records with it and drops it (`unit-key.ts`).
+   */
+  private dataKey: CryptoKey | null = null;
+  /** The sealing of a sign-out still running: a sign-in waits for it before unlocking. */
+  private locking: Promise<void> | null = null;
 
   private constructor(
     readonly store: OfflineStore,
@@ -74,6 +107,9 @@ export class AppData {
     const evicted = await noticeEviction(store.db);
     data = new AppData(store, session, unit, baseUrl, evicted);
     if (session) {
+      data.dataKey = await readOpenKey(store.db);
+      // Signed in but left locked (the app closed while unlocking): open the records now.
+      if (data.dataKey && store.db.sealing.locked) await unsealRecords(store.db, data.dataKey);
       await store.setUser(authorOf(session));
       void keepStorageFor(session.user.role);
       // The store's first run started before the session was read and paused for want of a
@@ -83,6 +119,12 @@ export class AppData {
     } else {
       // Locked: nobody's changes go until their author signs in.
       await store.setUser(null);
+      // The app closed while a sign-out was sealing the records: finish it before anything else.
+      const leftOpen = await readOpenKey(store.db);
+      if (leftOpen) {
+        await sealRecords(store.db, leftOpen);
+        await writeOpenKey(store.db, null);
+      }
     }
     void data.revokeSignedOut();
     return data;
@@ -141,6 +183,11 @@ export class AppData {
   }
 
   private async adopt(session: AppSession): Promise<void> {
+    // The unit key only wraps the data key at sign-in: it is not kept.
+    if (session.unitKey !== undefined) {
+      const { unitKey: _unitKey, ...kept } = session;
+      session = kept;
+    }
     // A refreshed token comes without the people list: keep the one already held.
     if (!session.members && this.current?.members) session = { ...session, members: this.current.members };
     const switching = this.current?.user.id !== session.user.id;
@@ -162,6 +209,7 @@ export class AppData {
    * Someone of another organization than the unit's data is refused: remove the unit first.
    */
   async signIn(email: string, password: string): Promise<AppSession> {
+    await this.locking;
     let session: AppSession;
     try {
       session = await signIn(this.baseUrl, email, password);
@@ -175,14 +223,17 @@ export class AppData {
       if (session.token) void revokeToken(this.baseUrl, session.token);
       throw new SignInError('other_organization');
     }
+    const known = await findKnownPerson(this.store.db, email);
+    const dataKey = await this.unlockRecords(password, known, session.unitKey);
     if (session.token) {
       // Without WebCrypto (a page not served over HTTPS) the person simply cannot sign in offline.
-      await createVerifier(password)
-        .then((verifier) =>
+      await Promise.all([createVerifier(password), dataKey ? wrapWithPassword(dataKey, password) : undefined])
+        .then(([verifier, wrapped]) =>
           rememberPerson(this.store.db, {
             user: session.user,
             organization: session.organization,
             verifier,
+            ...(wrapped ? { dataKey: wrapped } : known?.dataKey ? { dataKey: known.dataKey } : {}),
             signedInAt: Date.now(),
           }),
         )
@@ -195,7 +246,45 @@ export class AppData {
     void keepStorageFor(session.user.role);
     void this.store.resumeAuth().catch(() => undefined);
     void this.refreshMembers();
+    void this.revokeSignedOut();
     return session;
+  }
+
+  /**
+   * Opens the records sealed while the app was locked (docs/privacy.md, "At rest on the phone"):
+   * the phone's data key is unwrapped with the person's password (when they signed in here
+   * before) or the unit key of the login answer; a phone that never had one makes it. Resolves
+   * to the extractable key, to be wrapped for this person, or `null` when the key already held
+   * (someone signed in) stays in use.
+   */
+  private async unlockRecords(
+    password: string,
+    known: KnownPerson | null,
+    unitKey: string | undefined,
+  ): Promise<CryptoKey | null> {
+    const db = this.store.db;
+    let key = known?.dataKey ? await unwrapDataKey(known.dataKey, { password }) : null;
+    const byUnit = await readUnitWrapped(db);
+    if (!key && byUnit && unitKey) key = await unwrapDataKey(byUnit, { unitKey });
+    if (!key && this.dataKey) return null;
+    // Sealed records and no way to open them without network (a person remembered here by an
+    // older version): a new key would leave them sealed for this person. Online, the unit key
+    // of the answer opens them.
+    if (!key && !unitKey && db.sealing.locked) throw new SignInError('sealed_offline');
+    if (!key) {
+      // No wrapping this person opens. A phone with none (fresh, or of an older version) makes
+      // its key; one whose unit key changed since (the server's secret rotated) and that this
+      // person never unlocked makes a new one too: what stays sealed under the old key waits,
+      // fields absent, for a person who can open it.
+      const wrapped = byUnit !== null || (await readKnownPeople(db)).some((p) => p.dataKey);
+      if (wrapped) console.warn('the records sealed on this phone stay sealed for this person');
+      key = await newDataKey();
+    }
+    if (unitKey) await writeUnitWrapped(db, await wrapWithUnitKey(key, unitKey));
+    this.dataKey = await lockedCopy(key);
+    await writeOpenKey(db, this.dataKey);
+    await unsealRecords(db, this.dataKey);
+    return key;
   }
 
   private async signInOffline(email: string, password: string): Promise<AppSession> {
@@ -216,23 +305,52 @@ export class AppData {
    * Signs out: the app locks, the unit's data and every waiting change stay on the phone, and
    * the session ends on the server (later, when signed out without network).
    */
-  async signOut(): Promise<void> {
+  signOut(): Promise<void> {
+    const run = this.lock();
+    this.locking = run.catch(() => undefined);
+    return run;
+  }
+
+  private async lock(): Promise<void> {
     const token = this.current?.token ?? null;
+    const key = this.dataKey;
     this.current = null;
+    this.dataKey = null;
     await writeSession(this.store.db, null);
     await this.store.setUser(null);
     if (token && !(await revokeToken(this.baseUrl, token))) {
-      const waiting = ((await this.store.db._syncMeta.get(REVOKE_LATER_KEY))?.value as string[]) ?? [];
-      await this.store.db._syncMeta.put({ key: REVOKE_LATER_KEY, value: [...waiting, token] });
+      const waiting = await this.waitingTokens();
+      const kept: WaitingToken = key ? await sealText(key, token) : token;
+      await this.store.db._syncMeta.put({ key: REVOKE_LATER_KEY, value: [...waiting, kept] });
+    }
+    // Locked: the sensitive fields are sealed and the key that opens them is dropped; only its
+    // wrapped copies stay (docs/privacy.md, "At rest on the phone").
+    if (key) {
+      await sealRecords(this.store.db, key);
+      await writeOpenKey(this.store.db, null);
     }
   }
 
-  /** Ends on the server the sessions signed out without network; kept for later if still offline. */
+  private async waitingTokens(): Promise<WaitingToken[]> {
+    const value = (await this.store.db._syncMeta.get(REVOKE_LATER_KEY))?.value;
+    return Array.isArray(value) ? (value as WaitingToken[]) : [];
+  }
+
+  /**
+   * Ends on the server the sessions signed out without network; kept for later if still offline.
+   * Sealed tokens are sent once the app is unlocked.
+   */
   async revokeSignedOut(): Promise<void> {
-    const waiting = ((await this.store.db._syncMeta.get(REVOKE_LATER_KEY))?.value as string[]) ?? [];
+    const waiting = await this.waitingTokens();
     if (waiting.length === 0 || !navigator.onLine) return;
-    const left: string[] = [];
-    for (const token of waiting) if (!(await revokeToken(this.baseUrl, token))) left.push(token);
+    const left: WaitingToken[] = [];
+    for (const entry of waiting) {
+      const token =
+        typeof entry === 'string' ? entry : this.dataKey ? await openText(this.dataKey, entry) : undefined;
+      // Sealed with a key this phone no longer has: the token has expired by now anyway (12 h).
+      if (token === null) continue;
+      if (token === undefined || !(await revokeToken(this.baseUrl, token))) left.push(entry);
+    }
     await this.store.db._syncMeta.put({ key: REVOKE_LATER_KEY, value: left });
   }
 

@@ -13,6 +13,7 @@ import {
 } from './login-throttle';
 import { DUMMY_HASH, verifyPassword } from './passwords';
 import { endSession, openSession, SESSION_TTL_SECONDS } from './sessions';
+import { unitKeyOf } from './unit-key';
 
 interface UserRow {
   id: number;
@@ -47,6 +48,7 @@ async function sessionAnswer(ctx: AppContext, user: UserRow, session: { id: stri
       expiresAt: iso(signed.expiresAt),
       sessionExpiresAt: session.expiresAt.toISOString(),
       refreshAfter: iso(refreshAfter),
+      unitKey: unitKeyOf(ctx.config.jwtSecret, user.organization_id),
       user: {
         id: user.id,
         name: user.name,
