@@ -65,9 +65,10 @@ export type FullRefreshReason = (typeof FULL_REFRESH_REASONS)[number];
  * parent carries them too, a snapshot included, so a device never holds an honor without its
  * points (docs/sync-protocol.md, "Pull").
  */
-export const DERIVED_ROWS: Partial<Record<EntityType, readonly { type: EntityType; foreignKey: string }[]>> = {
-  honors: [{ type: 'points', foreignKey: 'honor_id' }],
-};
+export const DERIVED_ROWS: Partial<Record<EntityType, readonly { type: EntityType; foreignKey: string }[]>> =
+  {
+    honors: [{ type: 'points', foreignKey: 'honor_id' }],
+  };
 
 export const API_BASE = '/api/v1';
 

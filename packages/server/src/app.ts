@@ -11,10 +11,10 @@ import { safeError, safeRequest } from './log-safety';
 import { memberRoutes } from './members/routes';
 import { wampumsSync } from './plugin';
 import { registerStatic } from './static';
-import { protocolOfRequest } from './sync/protocol-version';
 import { tokenAuth } from './sync/auth-adapter';
 import { syncCoreOf } from './sync/core';
 import type { LiveStreams } from './sync/events';
+import { protocolOfRequest } from './sync/protocol-version';
 
 /**
  * A CSP that lets the PWA run: its own scripts, styles (inline ones too: the UI library sets

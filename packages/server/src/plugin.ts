@@ -4,8 +4,8 @@ import { handleError } from './errors';
 import type { SyncAuth } from './sync/auth-adapter';
 import { createSyncCore, type SyncCore, type SyncCoreOptions } from './sync/core';
 import { eventRoutes } from './sync/events';
-import { pullRoutes } from './sync/pull-route';
 import { protocolOfRequest } from './sync/protocol-version';
+import { pullRoutes } from './sync/pull-route';
 import { pushRoutes } from './sync/push-route';
 
 /**

@@ -5,8 +5,8 @@ import type { SyncContext } from '../context';
 import { parseOrThrow } from '../errors';
 import type { SyncAuth } from './auth-adapter';
 import { assertClientIdOf } from './client-binding';
-import { pullPage } from './pull';
 import { protocolOfRequest } from './protocol-version';
+import { pullPage } from './pull';
 
 /** `GET /sync/pull?cursor=&limit=&clientId=`. */
 export function pullRoutes(app: FastifyInstance, ctx: SyncContext, auth: SyncAuth): void {
