@@ -71,7 +71,7 @@ describe('versions in the browser', () => {
     const alert = page.locator('[data-testid=upgrade-required]');
     await alert.waitFor({ timeout: 20_000 });
     expect(await alert.textContent()).toContain("n'est plus acceptée");
-    expect(await alert.textContent()).toContain('1 modification');
+    expect(await alert.textContent()).toContain('Votre 1 modification en attente est conservée');
     await screenshot(page, 'upgrade-required');
     await waitForPending(page, 1);
     expect(await arrived(name)).toBe(false);

@@ -52,8 +52,10 @@ export const en: Record<MessageKey, string> = {
   'update.available': 'A new version is available.',
   'update.reload': 'Reload',
   'update.later': 'Later',
-  'update.required':
-    'This version of the app is no longer accepted by the server. Your {count} waiting change(s) are kept: update to send them.',
+  'update.required.one':
+    'This version of the app is no longer accepted by the server. Your {count} waiting change is kept: update to send it.',
+  'update.required.other':
+    'This version of the app is no longer accepted by the server. Your {count} waiting changes are kept: update to send them.',
   'update.now': 'Update now',
   'update.notFound': 'No new version found yet: connect to the internet and try again.',
   'update.otherTab': 'The app was updated in another tab. Reload this one to go on.',

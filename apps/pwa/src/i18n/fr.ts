@@ -55,8 +55,10 @@ export const fr = {
   'update.available': 'Nouvelle version disponible.',
   'update.reload': 'Recharger',
   'update.later': 'Plus tard',
-  'update.required':
-    "Cette version de l'application n'est plus acceptée par le serveur. Vos {count} modification(s) en attente sont conservées : mettez à jour pour les envoyer.",
+  'update.required.one':
+    "Cette version de l'application n'est plus acceptée par le serveur. Votre {count} modification en attente est conservée : mettez à jour pour l'envoyer.",
+  'update.required.other':
+    "Cette version de l'application n'est plus acceptée par le serveur. Vos {count} modifications en attente sont conservées : mettez à jour pour les envoyer.",
   'update.now': 'Mettre à jour',
   'update.notFound':
     "Aucune nouvelle version trouvée pour l'instant : connectez-vous à Internet et réessayez.",

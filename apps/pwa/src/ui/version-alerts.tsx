@@ -1,6 +1,7 @@
 import type { SyncStatus } from '@wampums/client';
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
+import { pluralKey } from '../i18n/plural';
 import { applyAppUpdate } from '../offline/app-update';
 
 /**
@@ -9,7 +10,7 @@ import { applyAppUpdate } from '../offline/app-update';
  * update is offered, and applied by itself when this person has nothing waiting.
  */
 export function VersionAlerts({ status, own }: { status: SyncStatus; own: number }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [notFound, setNotFound] = useState(false);
   const required = status.upgradeRequired !== null;
   const update = () => {
@@ -24,7 +25,7 @@ export function VersionAlerts({ status, own }: { status: SyncStatus; own: number
     <>
       {required && (
         <div class="alert alert-warn" role="alert" data-testid="upgrade-required">
-          <span>{t('update.required', { count: own })}</span>{' '}
+          <span>{t(pluralKey(lang, 'update.required', own), { count: own })}</span>{' '}
           <button type="button" class="small primary" onClick={update} data-testid="upgrade-apply">
             {t('update.now')}
           </button>
