@@ -1,4 +1,4 @@
-import { dexieStores, ENTITY_TYPES, type StoreName, SYNC_META_KEYS } from '@wampums/schema';
+import { dexieStores, type EntityType, type StoreName, SYNC_META_KEYS } from '@wampums/schema';
 import type { Transaction } from 'dexie';
 
 /**
@@ -8,14 +8,31 @@ import type { Transaction } from 'dexie';
  */
 
 /**
- * Version 1, as first released: the entity stores of today, but sync stores without their
- * compound indexes, and outbox entries that counted `attempts` and kept `error` as text.
+ * The entity stores of versions 1 and 2, frozen as they shipped (commit 637e907): a later
+ * change to the schema package's declaration must come as a new version, never change these.
+ */
+const RELEASED_ENTITY_STORES = {
+  groups: 'id, organization_id',
+  participants: 'id, organization_id, group_id, [organization_id+group_id]',
+  activities: 'id, organization_id, activity_date',
+  badge_templates: 'id, organization_id',
+  attendance: 'id, participant_id, date, [participant_id+date], organization_id',
+  honors: 'id, participant_id, organization_id, created_at',
+  points: 'id, participant_id, honor_id',
+  badge_progress: 'id, participant_id, badge_template_id, status',
+  medication_requirements: 'id, participant_id, organization_id',
+  medication_distributions: 'id, medication_requirement_id, participant_id, scheduled_for',
+  carpool_offers: 'id, activity_id, user_id',
+  carpool_assignments: 'id, carpool_offer_id, participant_id',
+} as const satisfies Record<EntityType, string>;
+
+/**
+ * Version 1, as first released: sync stores without their compound indexes, and outbox entries
+ * that counted `attempts` and kept `error` as text.
  */
 export function storesV1(): Record<StoreName, string> {
-  const current = dexieStores();
-  const entities = Object.fromEntries(ENTITY_TYPES.map((t) => [t, current[t]]));
   return {
-    ...(entities as Record<(typeof ENTITY_TYPES)[number], string>),
+    ...RELEASED_ENTITY_STORES,
     _outbox: '++localId, entityType, entityId, operation, timestamp, status',
     _idMap: '++id, entityType, tempId, serverId',
     _syncMeta: 'key',
@@ -26,12 +43,18 @@ export function storesV1(): Record<StoreName, string> {
 /** Version 2: the seed's full index set, as released (the outbox without its author index). */
 export function storesV2(): Record<StoreName, string> {
   return {
-    ...dexieStores(),
+    ...RELEASED_ENTITY_STORES,
     _outbox: '++localId, entityType, entityId, operation, timestamp, status, [status+timestamp]',
+    _idMap: '++id, entityType, tempId, serverId, [entityType+tempId], [entityType+serverId]',
+    _syncMeta: 'key',
+    _conflicts: '++id, entityType, entityId, resolvedAt',
   };
 }
 
-/** Version 3: outbox entries record their author, indexed (generated from the schema package). */
+/**
+ * Version 3: outbox entries record their author, indexed (generated from the schema package;
+ * the released-schema test fails if that declaration changes without a new version).
+ */
 export function storesV3(): Record<StoreName, string> {
   return dexieStores();
 }

@@ -35,6 +35,7 @@ export {
   type SyncLockProvider,
   syncLockName,
 } from './sync-lock';
+export { readSyncState } from './sync-state';
 export { PUSH_PHASES } from './timeline';
 export { apiUrl, HttpTransport, type TokenProvider, type Transport } from './transport';
 export type {

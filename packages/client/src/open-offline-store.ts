@@ -39,9 +39,24 @@ export async function openOfflineStore(
   const clock = options.clock ?? systemClock;
   const db = new WampumsOfflineDB(options.dbName ?? OFFLINE_DB_NAME, options);
   const committedHere = trackLocalCommits(db);
+  // Another tab (or an old service worker) holding an older version open blocks the upgrade
+  // until it closes: the app tells the person (docs/architecture.md, "Schema versions").
+  if (options.onUpgradeBlocked) db.on('blocked', () => options.onUpgradeBlocked?.());
+  // A newer version opened elsewhere: close at once (Dexie's default too) so its upgrade is not
+  // blocked, and say so; every committed change is in the database for the newer version.
+  let replaced = false;
+  let onReplaced = () => {
+    replaced = true;
+  };
+  db.on('versionchange', () => {
+    db.close();
+    onReplaced();
+    return false;
+  });
   await db.open();
   // Locked by another context or an earlier run: refuse clear writes here too (`sealing.ts`).
   await loadSealingState(db);
+  await db._syncMeta.put({ key: SYNC_META_KEYS.schemaVersion, value: db.verno });
 
   const meta = async <T>(key: string) => (await db._syncMeta.get(key))?.value as T | undefined;
   let clientId = await meta<string>(SYNC_META_KEYS.clientId);
@@ -54,9 +69,11 @@ export async function openOfflineStore(
 
   const connectivity = options.connectivity ?? globalConnectivity();
   const status = new StatusStore({
+    replacedByNewerVersion: replaced,
     online: connectivity.isOnline(),
     lastSyncAt: (await meta<number>(SYNC_META_KEYS.lastSyncAt)) ?? null,
   });
+  onReplaced = () => status.set({ replacedByNewerVersion: true });
   const cacheStorage =
     options.cacheStorage === undefined
       ? ((globalThis as { caches?: CacheStorage }).caches ?? null)

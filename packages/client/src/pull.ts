@@ -15,6 +15,7 @@ import type { StoredRecord, WampumsOfflineDB } from './db';
 import { rebase, UNSYNCED_STATUSES } from './rebase';
 import { noteServerRows, type ServerObservation } from './server-shadow';
 import { REFRESH_IN_PROGRESS_KEY } from './sync-meta';
+import { updateSyncState } from './sync-state';
 import type { Transport } from './transport';
 import type { PullProgress } from './types';
 import { putInChunks, UnsyncedIndex } from './unsynced-index';
@@ -86,8 +87,17 @@ export async function pullAll(ctx: PullContext, options: { fullRefresh: boolean 
     for (;;) {
       ctx.signal.throwIfAborted();
       const page = await ctx.transport.pull(cursor, ctx.pageSize, ctx.signal, refreshing ? null : clientId);
+      if (page.skipped) {
+        // Changes of a later version of the protocol: the types this client knows keep syncing.
+        const skipped = page.skipped;
+        await updateSyncState(db, (s) => ({ ...s, skippedPullChanges: s.skippedPullChanges + skipped }));
+      }
       if (page.fullRefresh && !refreshing) {
-        // Our cursor is too old for the server: start over from a snapshot.
+        // The server cannot honour our cursor (too old, another role, a rotated secret, another
+        // or restored database: docs/sync-protocol.md, "Recovery"): start over from a snapshot,
+        // the outbox kept.
+        const reason = page.fullRefreshReason ?? 'expired';
+        await updateSyncState(db, (s) => ({ ...s, lastFullRefresh: { at: clock.now(), reason } }));
         refreshing = true;
         progress.fullRefresh = true;
         await startRefresh();

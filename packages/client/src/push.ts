@@ -15,6 +15,7 @@ import { PushQueue } from './dependencies';
 import { OfflineStoreError } from './errors';
 import { type Rekey, rekeyMany } from './id-remap';
 import { rebase, UNSYNCED_STATUSES } from './rebase';
+import { updateSyncState } from './sync-state';
 import { clearPushMeasures, measured, PUSH_PHASES } from './timeline';
 import { isRetryable, type Transport, toStoreError } from './transport';
 import { putInChunks, UnsyncedIndex } from './unsynced-index';
@@ -160,8 +161,9 @@ export async function pushAll(
           limit = Math.max(1, Math.floor(sending.length / 2));
           continue;
         }
-        if (error.code === 'unauthorized') {
-          // Nothing of a refused request was applied: the changes wait, untouched, for a new token.
+        if (error.code === 'unauthorized' || error.code === 'upgrade_required') {
+          // Nothing of a refused request was applied: the changes wait, untouched, for a new token
+          // or for the app's update (docs/sync-protocol.md, "Versions").
           await markBack(ctx, queue, sending);
           throw error;
         }
@@ -176,6 +178,10 @@ export async function pushAll(
         throw error;
       }
 
+      if (answer.unknownResults) {
+        const unknown = answer.unknownResults;
+        await updateSyncState(ctx.db, (s) => ({ ...s, unknownPushResults: s.unknownPushResults + unknown }));
+      }
       const { results, serverTime } = answer.data;
       if (results.length !== sending.length) {
         const error = new OfflineStoreError(

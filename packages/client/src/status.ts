@@ -19,6 +19,8 @@ export const INITIAL_STATUS: SyncStatus = {
   quotaWarning: null,
   authPaused: false,
   lastError: null,
+  upgradeRequired: null,
+  replacedByNewerVersion: false,
 };
 
 /** The observable sync status. Listeners run synchronously on every actual change. */

@@ -8,6 +8,7 @@ import { purgeSynced } from './purge';
 import { pushAll } from './push';
 import type { StatusStore } from './status';
 import type { SyncLockProvider } from './sync-lock';
+import { updateSyncState } from './sync-state';
 import { type TokenProvider, type Transport, toStoreError } from './transport';
 import type { Connectivity, SyncReport } from './types';
 
@@ -152,7 +153,9 @@ export class SyncEngine {
       else {
         const now = this.o.clock.now();
         await this.o.db._syncMeta.put({ key: SYNC_META_KEYS.lastSyncAt, value: now });
-        status.set({ lastSyncAt: now, lastError: null });
+        if (status.current.upgradeRequired)
+          await updateSyncState(this.o.db, (s) => ({ ...s, upgradeRequired: null }));
+        status.set({ lastSyncAt: now, lastError: null, upgradeRequired: null });
       }
     } catch (thrown) {
       const error = toStoreError(thrown);
@@ -162,6 +165,21 @@ export class SyncEngine {
         this.rejectedToken = refused === undefined ? token : refused;
         report.skipped = 'auth-paused';
         status.set({ authPaused: true });
+      }
+      if (error.code === 'upgrade_required') {
+        // This version of the app is no longer served: the app updates, the outbox stays
+        // (docs/sync-protocol.md, "Versions").
+        const minimumProtocol = (error.details as { details?: { minimumProtocol?: unknown } } | undefined)
+          ?.details?.minimumProtocol;
+        const upgradeRequired = {
+          minimumProtocol: typeof minimumProtocol === 'number' ? minimumProtocol : null,
+        };
+        const at = this.o.clock.now();
+        await updateSyncState(this.o.db, (s) => ({
+          ...s,
+          upgradeRequired: { at, ...upgradeRequired },
+        })).catch(() => undefined);
+        status.set({ upgradeRequired });
       }
       status.set({ lastError: error });
     } finally {

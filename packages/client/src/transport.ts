@@ -9,19 +9,23 @@ import {
   type PullResponse,
   type PushRequest,
   type PushResponse,
-  pullResponseSchema,
-  pushResponseSchema,
 } from '@wampums/schema';
 import type { z } from 'zod';
 import type { Clock } from './clock';
 import { type ClientErrorCode, OfflineStoreError } from './errors';
+import { pullAnswerSchema, pushAnswerSchema } from './wire-tolerance';
 
 /** The answer of a push, with when it was asked and answered on the device clock. */
 export interface PushAnswer {
   data: PushResponse['data'];
   /** Device time halfway through the request: the moment `serverTime` is compared with. */
   sentMidpoint: number;
+  /** Results of a status this client does not know, answered as `skipped` (`wire-tolerance`). */
+  unknownResults?: number;
 }
+
+/** A pull page; `skipped`: changes this client could not read and left out (`wire-tolerance`). */
+export type PullPageData = PullResponse['data'] & { skipped?: number };
 
 /** The network side of sync, behind an interface so that tests inject faults. */
 export interface Transport {
@@ -36,7 +40,7 @@ export interface Transport {
     limit: number,
     signal?: AbortSignal,
     clientId?: string | null,
-  ): Promise<PullResponse['data']>;
+  ): Promise<PullPageData>;
   /**
    * A single-use ticket that opens one live stream (`POST /sync/events/ticket`); `null` when the
    * server has no such route (a host app whose stream goes by its cookie). Without this method,
@@ -83,14 +87,15 @@ export class HttpTransport implements Transport {
 
   async push(request: PushRequest, signal?: AbortSignal, author?: OutboxAuthor | null): Promise<PushAnswer> {
     const start = this.options.clock.now();
-    const data = await this.call('/sync/push', pushResponseSchema, {
+    const body = await this.call('/sync/push', pushAnswerSchema, {
       method: 'POST',
       body: request,
       signal,
       author,
     });
     const end = this.options.clock.now();
-    return { data: data.data, sentMidpoint: (start + end) / 2 };
+    const { unknownResults, ...data } = body.data;
+    return { data, sentMidpoint: (start + end) / 2, unknownResults };
   }
 
   async pull(
@@ -98,11 +103,11 @@ export class HttpTransport implements Transport {
     limit: number,
     signal?: AbortSignal,
     clientId?: string | null,
-  ): Promise<PullResponse['data']> {
+  ): Promise<PullPageData> {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor) query.set('cursor', cursor);
     if (clientId) query.set('clientId', clientId);
-    const body = await this.call(`/sync/pull?${query}`, pullResponseSchema, { method: 'GET', signal });
+    const body = await this.call(`/sync/pull?${query}`, pullAnswerSchema, { method: 'GET', signal });
     return body.data;
   }
 

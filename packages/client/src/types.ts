@@ -43,6 +43,12 @@ export interface OfflineStoreOptions extends IndexedDBDependencies {
    * `true`; tests and service workers that drive `sync()` themselves pass `false`.
    */
   autoSync?: boolean;
+  /**
+   * Called while another tab or an old service worker holds the database open at an older
+   * version and blocks this one's upgrade (Dexie's `blocked`): the app asks the person to close
+   * it. The upgrade goes on by itself once it closes.
+   */
+  onUpgradeBlocked?: () => void;
   /** Changes per push request (default 200, at most the server's 500). */
   pushBatchSize?: number;
   /** Changes per pull page (default 500). */
@@ -127,6 +133,17 @@ export interface SyncStatus {
   authPaused: boolean;
   /** The last error of a sync run, if it failed. */
   lastError: OfflineStoreError | null;
+  /**
+   * Set when the server no longer serves this version of the app (426 `upgrade_required`): the
+   * app must update; waiting changes stay and are sent by the updated app.
+   */
+  upgradeRequired: { minimumProtocol: number | null } | null;
+  /**
+   * True once another tab opened a newer version of the database: this one closed its
+   * connection so that the upgrade is not blocked (its waiting changes are in the database and
+   * the newer version sends them); the page must reload.
+   */
+  replacedByNewerVersion: boolean;
 }
 
 /** Changes of one other person of the device, waiting for that person to sign in. */

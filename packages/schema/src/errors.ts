@@ -30,6 +30,8 @@ export const ERROR_STATUS = {
   refresh_too_early: 409,
   no_seats: 409,
   payload_too_large: 413,
+  /** The client's protocol is older than the server serves; `details.minimumProtocol` (docs/sync-protocol.md). */
+  upgrade_required: 426,
   unsupported_media_type: 415,
   rate_limited: 429,
   /** Too many failed sign-ins for this email or address; `Retry-After` says when to try again. */

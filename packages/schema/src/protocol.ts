@@ -8,9 +8,67 @@ import { roleSchema } from './roles';
  * inferred from them so that the two can never disagree. Bump `PROTOCOL_VERSION` on any change
  * that an older peer could not read; adding optional fields does not need it.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+/**
+ * The oldest client protocol the server still serves; an older one is answered 426
+ * `upgrade_required` with `details.minimumProtocol` (docs/sync-protocol.md, "Versions").
+ */
+export const MINIMUM_PROTOCOL_VERSION = 1;
 /** Header carrying the protocol version on requests and responses. */
 export const PROTOCOL_HEADER = 'x-wampums-protocol';
+
+/**
+ * The protocol version that introduced each entity type: a client of an older version is never
+ * sent a type it cannot store (docs/sync-protocol.md, "Versions"). A new type is added here with
+ * the version that brings it.
+ */
+export const ENTITY_TYPE_SINCE: Readonly<Record<EntityType, number>> = Object.fromEntries(
+  ENTITY_TYPES.map((type) => [type, 1]),
+) as Record<EntityType, number>;
+
+/** True when a client speaking `protocol` knows `type`. */
+export function protocolKnows(protocol: number, type: string): boolean {
+  const since = (ENTITY_TYPE_SINCE as Record<string, number | undefined>)[type];
+  return since !== undefined && since <= protocol;
+}
+
+/**
+ * The protocol a request speaks, from its `x-wampums-protocol` header: absent (a tool, a host
+ * app's own client) means the current one; anything but a positive integer is `null` (a 400).
+ */
+export function requestProtocol(header: string | string[] | undefined): number | null {
+  if (header === undefined) return PROTOCOL_VERSION;
+  const text = Array.isArray(header) ? header[0] : header;
+  if (text === undefined || !/^[0-9]{1,4}$/.test(text.trim())) return null;
+  const version = Number(text.trim());
+  return version >= 0 ? version : null;
+}
+
+/**
+ * Why a pull answers `fullRefresh: true` (`fullRefreshReason`, an addition of protocol 2):
+ * `expired` (older than 14 days or than the kept log), `role_changed` (issued to another role),
+ * `unverified` (its signature does not verify: a rotated secret), `other_server` (issued by a
+ * server with another epoch: another database), `unknown_position` (a position this database
+ * never reached: restored from a backup).
+ */
+export const FULL_REFRESH_REASONS = [
+  'expired',
+  'role_changed',
+  'unverified',
+  'other_server',
+  'unknown_position',
+] as const;
+export type FullRefreshReason = (typeof FULL_REFRESH_REASONS)[number];
+
+/**
+ * Rows the server derives from another in the same transaction: a pull page that carries the
+ * parent carries them too, a snapshot included, so a device never holds an honor without its
+ * points (docs/sync-protocol.md, "Pull").
+ */
+export const DERIVED_ROWS: Partial<Record<EntityType, readonly { type: EntityType; foreignKey: string }[]>> =
+  {
+    honors: [{ type: 'points', foreignKey: 'honor_id' }],
+  };
 
 export const API_BASE = '/api/v1';
 
@@ -137,6 +195,8 @@ export const pullResponseSchema = z.object({
     cursor: z.string(),
     hasMore: z.boolean(),
     fullRefresh: z.boolean(),
+    /** Protocol 2: why `fullRefresh` is true. Any string: a later reason must not break a client. */
+    fullRefreshReason: z.string().optional(),
     serverTime: isoInstant.optional(),
   }),
 });

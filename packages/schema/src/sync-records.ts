@@ -79,6 +79,28 @@ export const SYNC_META_KEYS = {
   syncState: 'syncState',
 } as const;
 
+/**
+ * The value of `_syncMeta.syncState` (docs/sync-protocol.md, "Versions"): what the device met
+ * that an older client tolerates rather than fails on, and what the server asked of it.
+ */
+export interface SyncStateRecord {
+  /** Pulled changes this client could not read (a later entity type or operation), skipped. */
+  skippedPullChanges: number;
+  /** Push results of a status this client does not know, handled as `skipped` (sent again). */
+  unknownPushResults: number;
+  /** The last full refresh the server asked for, with its `fullRefreshReason`. */
+  lastFullRefresh: { at: number; reason: string } | null;
+  /** Set while the server no longer serves this client's protocol (426 `upgrade_required`). */
+  upgradeRequired: { at: number; minimumProtocol: number | null } | null;
+}
+
+export const INITIAL_SYNC_STATE: SyncStateRecord = {
+  skippedPullChanges: 0,
+  unknownPushResults: 0,
+  lastFullRefresh: null,
+  upgradeRequired: null,
+};
+
 /** How a conflict was settled. */
 export type ConflictResolution =
   | 'merged'

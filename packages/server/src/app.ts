@@ -14,6 +14,7 @@ import { registerStatic } from './static';
 import { tokenAuth } from './sync/auth-adapter';
 import { syncCoreOf } from './sync/core';
 import type { LiveStreams } from './sync/events';
+import { protocolOfRequest } from './sync/protocol-version';
 
 /**
  * A CSP that lets the PWA run: its own scripts, styles (inline ones too: the UI library sets
@@ -80,6 +81,12 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
     timer.unref();
     raw.once('end', () => clearTimeout(timer));
     raw.once('close', () => clearTimeout(timer));
+  });
+
+  // A client older than the server serves is told to update (426) on any API route, sign-in
+  // included (docs/sync-protocol.md, "Versions").
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith(`${API_BASE}/`)) protocolOfRequest(request.headers[PROTOCOL_HEADER]);
   });
 
   // Once closing, answers end their keep-alive connection, so shutdown is not held open by an

@@ -15,4 +15,5 @@ export { type RunningServer, startServer } from './server';
 export type { SyncAuth } from './sync/auth-adapter';
 export { createSyncCore, type SyncCore, type SyncCoreOptions } from './sync/core';
 export { pruneChangeLog } from './sync/log-position';
+export { protocolOfRequest } from './sync/protocol-version';
 export { pruneReceipts, RECEIPT_RETENTION_DAYS } from './writes/retention';

@@ -4,6 +4,7 @@ import { handleError } from './errors';
 import type { SyncAuth } from './sync/auth-adapter';
 import { createSyncCore, type SyncCore, type SyncCoreOptions } from './sync/core';
 import { eventRoutes } from './sync/events';
+import { protocolOfRequest } from './sync/protocol-version';
 import { pullRoutes } from './sync/pull-route';
 import { pushRoutes } from './sync/push-route';
 
@@ -35,6 +36,10 @@ export const wampumsSync: FastifyPluginAsync<WampumsSyncOptions> = async (app, o
   app.addHook('preClose', async () => core.endStreams());
   if (!options.core) app.addHook('onClose', async () => core.close());
   app.setErrorHandler(handleError);
+  // A client older than the server serves is told to update (426), whatever the route.
+  app.addHook('onRequest', async (request) => {
+    protocolOfRequest(request.headers[PROTOCOL_HEADER]);
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
     return payload;

@@ -122,9 +122,13 @@ describe('wampumsSync mounted in another Fastify app', () => {
     expect(viewer.status).toBe(403);
     expect(viewer.body.error.code).toBe('forbidden');
 
-    const bad = await as('leader@pack-a.test').pull('?cursor=forged.cursor');
+    // A forged cursor starts over (docs/sync-protocol.md, "Recovery"); a bad limit is refused.
+    const forged = await as('leader@pack-a.test').pull('?cursor=forged.cursor');
+    expect(forged.status).toBe(200);
+    expect(forged.body.data).toMatchObject({ fullRefresh: true, fullRefreshReason: 'unverified' });
+    const bad = await as('leader@pack-a.test').pull('?limit=0');
     expect(bad.status).toBe(400);
-    expect(bad.body.error.code).toBe('bad_request');
+    expect(bad.body.error.code).toBe('validation_failed');
 
     const hello = await fetch(`${hostUrl}/host/hello`);
     expect(await hello.json()).toEqual({ hello: 'from the host' });

@@ -59,6 +59,13 @@ export const en: Record<MessageKey, string> = {
   'update.available': 'A new version is available.',
   'update.reload': 'Reload',
   'update.later': 'Later',
+  'update.required.one':
+    'This version of the app is no longer accepted by the server. Your {count} waiting change is kept: update to send it.',
+  'update.required.other':
+    'This version of the app is no longer accepted by the server. Your {count} waiting changes are kept: update to send them.',
+  'update.now': 'Update now',
+  'update.notFound': 'No new version found yet: connect to the internet and try again.',
+  'update.otherTab': 'The app was updated in another tab. Reload this one to go on.',
 
   'action.save': 'Save',
   'action.back': 'Back',
@@ -196,6 +203,10 @@ export const en: Record<MessageKey, string> = {
   'sync.state': 'State',
   'sync.running': 'Syncing',
   'sync.lastSync': 'Last sync',
+  'sync.schemaVersion': 'Local database version',
+  'sync.skipped': 'Skipped (newer server)',
+  'sync.skippedCounts': '{pulled} received change(s), {pushed} answer(s)',
+  'sync.lastFullRefresh': 'Last full download',
   'sync.storage': 'Storage',
   'sync.storageOf': '{used} used of {quota}',
   'storage.evicted':

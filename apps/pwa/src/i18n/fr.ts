@@ -63,6 +63,15 @@ export const fr = {
   'update.available': 'Nouvelle version disponible.',
   'update.reload': 'Recharger',
   'update.later': 'Plus tard',
+  'update.required.one':
+    "Cette version de l'application n'est plus acceptée par le serveur. Votre {count} modification en attente est conservée : mettez à jour pour l'envoyer.",
+  'update.required.other':
+    "Cette version de l'application n'est plus acceptée par le serveur. Vos {count} modifications en attente sont conservées : mettez à jour pour les envoyer.",
+  'update.now': 'Mettre à jour',
+  'update.notFound':
+    "Aucune nouvelle version trouvée pour l'instant : connectez-vous à Internet et réessayez.",
+  'update.otherTab':
+    "L'application a été mise à jour dans un autre onglet. Rechargez celui-ci pour continuer.",
 
   'action.save': 'Enregistrer',
   'action.back': 'Retour',
@@ -203,6 +212,10 @@ export const fr = {
   'sync.state': 'État',
   'sync.running': 'Synchronisation en cours',
   'sync.lastSync': 'Dernière synchro',
+  'sync.schemaVersion': 'Version de la base locale',
+  'sync.skipped': 'Ignoré (serveur plus récent)',
+  'sync.skippedCounts': '{pulled} modification(s) reçue(s), {pushed} réponse(s)',
+  'sync.lastFullRefresh': 'Dernier téléchargement complet',
   'sync.storage': 'Stockage',
   'sync.storageOf': '{used} utilisés sur {quota}',
   'storage.evicted':

@@ -1,3 +1,4 @@
+import { readSyncState } from '@wampums/client';
 import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime, formatSize } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
@@ -26,14 +27,20 @@ export function SyncDetailsScreen() {
   const { t, lang } = useI18n();
   const status = useSyncStatus(store);
   const data = useLive(
-    ['_outbox', '_idMap', '_conflicts'],
+    ['_outbox', '_idMap', '_conflicts', '_syncMeta'],
     async (s) => {
-      const [outbox, idMap, conflicts] = await Promise.all([
+      const [outbox, idMap, conflicts, syncState] = await Promise.all([
         s.outbox.list({ status: ['pending', 'in_progress', 'failed', 'conflict', 'synced'] }),
         s.db._idMap.toArray(),
         s.conflicts.list({ all: true }),
+        readSyncState(s.db),
       ]);
-      return { outbox: outbox.reverse().slice(0, 200), idMap: idMap.reverse().slice(0, 200), conflicts };
+      return {
+        outbox: outbox.reverse().slice(0, 200),
+        idMap: idMap.reverse().slice(0, 200),
+        conflicts,
+        syncState,
+      };
     },
     [],
   );
@@ -66,6 +73,25 @@ export function SyncDetailsScreen() {
           <>
             <dt>{t('sync.evicted')}</dt>
             <dd data-testid="evicted">{formatDateTime(lang, evictedAt)}</dd>
+          </>
+        )}
+        <dt>{t('sync.schemaVersion')}</dt>
+        <dd data-testid="schema-version">{store.db.verno}</dd>
+        {/* What a newer server sent that this version skips (docs/sync-protocol.md, "Versions"). */}
+        <dt>{t('sync.skipped')}</dt>
+        <dd data-testid="skipped-changes">
+          {t('sync.skippedCounts', {
+            pulled: data.syncState.skippedPullChanges,
+            pushed: data.syncState.unknownPushResults,
+          })}
+        </dd>
+        {data.syncState.lastFullRefresh && (
+          <>
+            <dt>{t('sync.lastFullRefresh')}</dt>
+            <dd data-testid="last-full-refresh">
+              {formatDateTime(lang, data.syncState.lastFullRefresh.at)} (
+              {data.syncState.lastFullRefresh.reason})
+            </dd>
           </>
         )}
         {status.lastError && (

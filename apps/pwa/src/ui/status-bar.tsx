@@ -6,6 +6,7 @@ import { useApp, useSyncStatus } from '../offline/app-context';
 import { DoubleDoseAlert } from './double-dose-alert';
 import { FailedChanges } from './failed-changes';
 import { sessionEndOf } from './session-end';
+import { VersionAlerts } from './version-alerts';
 import { ownPendingCount, WaitingForOthers } from './waiting-changes';
 
 /**
@@ -79,6 +80,7 @@ export function StatusBar() {
               : t('status.sessionExpired')}
         </a>
       )}
+      <VersionAlerts status={status} own={own} />
       <WaitingForOthers waiting={status.waitingForOthers} class="alert alert-info" />
       {status.quotaWarning && <p class="alert alert-warn">{t('status.quota')}</p>}
       <DoubleDoseAlert />

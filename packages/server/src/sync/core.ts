@@ -30,8 +30,11 @@ export interface SyncCoreOptions {
 export interface SyncCore {
   /** `POST /sync/push`: `body` is the parsed JSON body. */
   push(actor: Actor, body: unknown): Promise<PushResponse>;
-  /** `GET /sync/pull`: `query` holds the query parameters (`cursor`, `limit`, `clientId`). */
-  pull(actor: Actor, query: unknown): Promise<PullResponse>;
+  /**
+   * `GET /sync/pull`: `query` holds the query parameters (`cursor`, `limit`, `clientId`);
+   * `protocol`, the client's version (`protocolOfRequest` of its `x-wampums-protocol` header).
+   */
+  pull(actor: Actor, query: unknown, protocol?: number): Promise<PullResponse>;
   /**
    * `GET /sync/events`: writes the server-sent events stream on `res` until the client leaves,
    * or, given `isActive`, until it answers false at a heartbeat (the caller's session ended).
@@ -56,7 +59,7 @@ export interface SyncCore {
 export function syncCoreOf(context: SyncContext, streams: LiveStreams): SyncCore {
   return {
     push: (actor, body) => pushChanges(context, actor, body),
-    pull: (actor, query) => pullChanges(context, actor, query),
+    pull: (actor, query, protocol) => pullChanges(context, actor, query, protocol),
     events: (actor, req, res, onError, isActive) =>
       openLiveEvents(context, streams, actor, req, res, onError, isActive),
     endStreams: () => streams.endAll(),

@@ -37,15 +37,6 @@ export async function isVisible(db: Queryable, xid: string): Promise<boolean> {
   return row?.visible === true;
 }
 
-/** True when pruning removed log rows after `position`: the cursor can no longer be served. */
-export async function isBeforeHorizon(db: Queryable, position: LogPosition): Promise<boolean> {
-  const [row] = await db.query<{ stale: boolean }>(
-    'SELECT ($1::xid8, $2::bigint) < (xid, seq) AS stale FROM sync_log_horizon',
-    [position.x, position.s],
-  );
-  return row?.stale === true;
-}
-
 /**
  * Removes log rows older than `olderThan`, remembering the newest removed position. Deletes of
  * the last `retention` days stay, so a client syncing within 14 days never misses one.

@@ -1,24 +1,34 @@
-import { type PullResponse, pullQuerySchema } from '@wampums/schema';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION, type PullResponse, pullQuerySchema } from '@wampums/schema';
 import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../auth/tokens';
 import type { SyncContext } from '../context';
 import { parseOrThrow } from '../errors';
 import type { SyncAuth } from './auth-adapter';
 import { assertClientIdOf } from './client-binding';
+import { protocolOfRequest } from './protocol-version';
 import { pullPage } from './pull';
 
 /** `GET /sync/pull?cursor=&limit=&clientId=`. */
 export function pullRoutes(app: FastifyInstance, ctx: SyncContext, auth: SyncAuth): void {
   app.get('/sync/pull', async (request) =>
-    pullChanges(ctx, await auth.authenticate(request, { live: false }), request.query),
+    pullChanges(
+      ctx,
+      await auth.authenticate(request, { live: false }),
+      request.query,
+      protocolOfRequest(request.headers[PROTOCOL_HEADER]),
+    ),
   );
 }
 
-/** The pull of `actor`, whatever server parsed `queryParams` (framework-neutral: docs/adopting.md). */
+/**
+ * The pull of `actor`, whatever server parsed `queryParams` (framework-neutral: docs/adopting.md);
+ * `protocol`: the client's (`protocolOfRequest`), whose page holds only the types it knows.
+ */
 export async function pullChanges(
   ctx: SyncContext,
   actor: Actor,
   queryParams: unknown,
+  protocol: number = PROTOCOL_VERSION,
 ): Promise<PullResponse> {
   const query = parseOrThrow(pullQuerySchema, queryParams, 'query');
   if (query.clientId) await assertClientIdOf(ctx.db, actor, query.clientId);
@@ -32,6 +42,7 @@ export async function pullChanges(
     query.limit,
     Date.now(),
     query.clientId ?? null,
+    protocol,
   );
   return { data: { ...page, serverTime: new Date().toISOString() } };
 }
