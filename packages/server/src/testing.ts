@@ -58,6 +58,10 @@ export interface TestServerOptions {
   /** Log level (default `LOG_LEVEL` or silent) and where the lines go. */
   logLevel?: string;
   logStream?: { write(line: string): void };
+  /** Pool size and timeouts of the database (`db/busy.ts`). */
+  database?: ServerConfig['database'];
+  /** Each organization's and user's share of the work (`load/limits.ts`). */
+  load?: ServerConfig['load'];
 }
 
 export interface TestServer {
@@ -99,6 +103,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...(options.previousJwtSecret ? { previousJwtSecret: options.previousJwtSecret } : {}),
       ...(options.loginThrottle !== undefined ? { loginThrottle: options.loginThrottle } : {}),
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+      ...(options.database ? { database: options.database } : {}),
+      ...(options.load ? { load: options.load } : {}),
     });
     const apiUrl = `${server.url}/api/v1`;
     return {
