@@ -23,6 +23,10 @@ export interface RunningServer {
   url: string;
   /** The database it runs on (for tests and tools in this repository). */
   database: Database;
+  /** Its open live streams and the organizations they follow (tests read `headReads`). */
+  liveStreams: LiveStreams;
+  /** Its admission of pushes (tests and the bench read `refused`). */
+  admission: PushAdmission;
   /** Stops accepting requests, finishes in-flight ones, ends live streams, closes the database. */
   close(): Promise<void>;
 }
@@ -89,6 +93,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return {
       url,
       database: db,
+      liveStreams: streams,
+      admission: ctx.admission,
       close: () => {
         closing ??= app.close();
         return closing;

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { ServerConfig } from './config';
 import type { Database } from './db/database';
 import { DEMO_PASSWORD } from './seed/demo';
-import { startServer } from './server';
+import { type RunningServer, startServer } from './server';
 
 /** The PostgreSQL server tests use (a fresh database is created on it per test file). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -69,6 +69,9 @@ export interface TestServer {
   apiUrl: string;
   databaseUrl?: string;
   database: Database;
+  /** The instance's live streams and push admission (`RunningServer`). */
+  liveStreams: RunningServer['liveStreams'];
+  admission: RunningServer['admission'];
   /** Logs in (password `offline-first` by default) and returns the token. */
   login(email: string, password?: string): Promise<string>;
   /** Stops the server and drops the database it created. */
@@ -112,6 +115,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       apiUrl,
       ...(databaseUrl ? { databaseUrl } : {}),
       database: server.database,
+      liveStreams: server.liveStreams,
+      admission: server.admission,
       async login(email, password = DEMO_PASSWORD) {
         const res = await fetch(`${apiUrl}/auth/login`, {
           method: 'POST',

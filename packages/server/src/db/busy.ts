@@ -96,7 +96,9 @@ export class SessionQueue {
   private acquire(urgent: boolean): Promise<void> {
     if (!this.running && this.waiting.length === 0) {
       this.running = true;
-      return Promise.resolve();
+      // Even a free session is taken after pending I/O: PGlite's work resolves without ever
+      // returning to the event loop, so without this one push would hold it from start to end.
+      return new Promise((resolve) => setImmediate(resolve));
     }
     if (!urgent && this.waiting.length >= this.limits.maxWaiting) {
       return Promise.reject(busyError('too many requests are waiting for the database'));

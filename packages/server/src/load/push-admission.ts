@@ -8,6 +8,9 @@ interface Usage {
 }
 
 interface Waiter {
+  /** Past this time (ms since epoch) it is refused, not admitted. */
+  deadline: number;
+  refuse: () => void;
   organizationId: number;
   userId: number;
   changes: number;
@@ -99,6 +102,12 @@ export class PushAdmission {
     }
     return new Promise<Admission>((resolve, reject) => {
       const waiter: Waiter = {
+        deadline: Date.now() + this.limits.pushQueueWaitMs,
+        refuse: () => {
+          clearTimeout(waiter.timer);
+          this.refused += 1;
+          reject(refuse());
+        },
         organizationId,
         userId,
         changes,
@@ -117,8 +126,16 @@ export class PushAdmission {
   private admitWaiting(): void {
     const blockedOrgs = new Set<number>();
     const blockedUsers = new Set<number>();
+    const now = Date.now();
     for (let i = 0; i < this.waiting.length; ) {
       const w = this.waiting[i] as Waiter;
+      // Its deadline passed while the event loop was busy (PGlite's statements run on it): the
+      // answer it was promised is a 429 in time, so it is not started late.
+      if (w.deadline <= now) {
+        this.waiting.splice(i, 1);
+        w.refuse();
+        continue;
+      }
       const blocked = blockedOrgs.has(w.organizationId) || blockedUsers.has(w.userId);
       if (!blocked && this.fits(w.organizationId, w.userId, w.changes)) {
         this.waiting.splice(i, 1);
