@@ -119,7 +119,8 @@ describe('several instances behind HAProxy, one killed and restarted under load'
     await Promise.all(work);
 
     const seen = devices.flatMap((d) => d.errors);
-    console.log(`retries seen by the devices: ${seen.length} (${[...new Set(seen)].join(', ')})`);
+    // The kill was felt: requests in flight on it failed, and were sent again.
+    expect(seen.length).toBeGreaterThan(0);
     for (const code of seen) expect(RETRIED.has(code), `a device saw ${code}`).toBe(true);
 
     const expected = devices.length * ROUNDS * PER_ROUND;
