@@ -2,6 +2,7 @@
  * @wampums/schema: the one declaration of the offline store, the entities, their rules and
  * the wire protocol, shared by the client, the server and the app. Pure: no DOM, no Node.
  */
+export * from './carpool';
 export * from './conflict-rules';
 export * from './dexie-schema';
 export * from './entities';
