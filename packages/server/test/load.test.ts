@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPgDatabase } from '../src/db/pg-database';
 import { createTestDatabase, startTestServer, TEST_JWT_SECRET, type TestServer } from '../src/testing';
 import { BACKENDS, change, client, HOOK_TIMEOUT, type Json, startFor, ticketFor } from './helpers';
 
@@ -191,6 +192,22 @@ describe('database timeouts on postgres', () => {
     );
     expect(statement?.statement_timeout).toBe('400ms');
     expect(idle?.idle_in_transaction_session_timeout).toBe('5s');
+  });
+
+  it('ends a transaction left idle past its timeout with a 503 error, and the pool keeps serving', async () => {
+    const db = await openPgDatabase(server.databaseUrl as string, { idleInTransactionTimeoutMs: 300 });
+    try {
+      const idle = db.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        await tx.query('SELECT 1');
+      });
+      // Without a listener on the checked-out session, the server ending it crashed the process.
+      await expect(idle).rejects.toMatchObject({ code: 'service_unavailable' });
+      expect(await db.query('SELECT 2 AS two')).toEqual([{ two: 2 }]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('answers a push whose statement times out 503 with Retry-After; the retry writes each change once', async () => {

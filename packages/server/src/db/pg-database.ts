@@ -81,6 +81,13 @@ export async function openPgDatabase(
       const client = await pool.connect().catch((error: unknown) => {
         throw asBusyError(error);
       });
+      // The server may end a checked-out session (idle in transaction past its timeout): pg
+      // reports it as an 'error' event, which would crash the process without a listener.
+      let lost: unknown = null;
+      const onLost = (error: unknown) => {
+        lost ??= error;
+      };
+      client.on('error', onLost);
       let broken = false;
       try {
         await client.query('BEGIN');
@@ -88,12 +95,14 @@ export async function openPgDatabase(
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        const mapped = asBusyError(error);
-        // A session the server ended (idle in transaction) is dropped, not reused.
-        broken = mapped !== error;
+        if (lost === null) await client.query('ROLLBACK').catch(() => {});
+        const cause = lost ?? error;
+        const mapped = asBusyError(cause);
+        // A session the server ended is dropped, not reused.
+        broken = lost !== null || mapped !== cause;
         throw mapped;
       } finally {
+        client.off('error', onLost);
         client.release(broken);
       }
     },
