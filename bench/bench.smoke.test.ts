@@ -12,7 +12,7 @@ describe('npm run bench, smoke run', () => {
   it('produces every figure of B1-B7 with its limit or peer', async () => {
     const config = smokeConfig();
     const results = await runBench(config);
-    const { camp, push, load, app } = results;
+    const { camp, push, load, app, fairness } = results;
 
     expect(camp.b3.rows).toBe(config.rows);
     expect(camp.b1.oursP95.runs).toBe(config.runs);
@@ -24,6 +24,11 @@ describe('npm run bench, smoke run', () => {
     expect(load.errors).toBe(0);
     expect(load.rowsLost).toBe(0);
     expect(app?.appJsGzipKB).toBeGreaterThan(0);
+    expect(fairness.flood.errors).toBe(0);
+    expect(fairness.flood.rowsLost).toBe(0);
+    expect(fairness.streams.errors).toBe(0);
+    expect(fairness.instances.errors).toBe(0);
+    expect(fairness.instances.rowsLost).toBe(0);
     const figures = [
       camp.b1.oursP95.median,
       camp.b1.rawP95.median,
@@ -41,6 +46,13 @@ describe('npm run bench, smoke run', () => {
       push.peerMs.median,
       load.concurrentChangesPerSec.median,
       load.singleChangesPerSec.median,
+      fairness.flood.othersP95Ms.median,
+      fairness.flood.baselineP95Ms.median,
+      fairness.flood.healthP99Ms.median,
+      fairness.streams.withMs.median,
+      fairness.streams.withoutMs.median,
+      fairness.instances.manyChangesPerSec.median,
+      fairness.instances.oneChangesPerSec.median,
       app?.coldOpenMs.median ?? Number.NaN,
     ];
     for (const figure of figures) expect(figure).toBeGreaterThan(0);

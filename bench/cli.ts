@@ -37,7 +37,9 @@ const results = await runBench(config, (message) =>
   console.log(`[bench ${Math.round((Date.now() - started) / 1000)}s] ${message}`),
 );
 const { only } = config;
-const rows = tableRows(results).filter((row) => only === null || only.has(row.id as WorkloadId));
+const rows = tableRows(results).filter(
+  (row) => only === null || only.has((row.workload ?? row.id) as WorkloadId),
+);
 const summary = markdownSummary(results, rows);
 if (only !== null) {
   // A partial run is for iterating on one workload: the results files keep the last full run.

@@ -22,6 +22,14 @@ export interface BenchConfig {
   loadClients: number;
   loadOrganizations: number;
   loadChangesPerClient: number;
+  /** B5F: concurrent pushes of the flooding organization, and changes in each. */
+  floodPushes: number;
+  floodChanges: number;
+  /** B5S: live streams of another organization open, and single-change writes timed per phase. */
+  streams: number;
+  streamWrites: number;
+  /** B5M: server instances behind HAProxy. */
+  instances: number;
   /** B6: cold offline opens timed. */
   appOpens: number;
   /** Client tuning, the same for our engine and the peer. */
@@ -38,7 +46,8 @@ export interface BenchConfig {
   only: ReadonlySet<WorkloadId> | null;
 }
 
-export const WORKLOAD_IDS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'] as const;
+/** B5F, B5S, B5M: B5's fairness rows (flood, open streams, several instances), each runnable alone. */
+export const WORKLOAD_IDS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B5F', 'B5S', 'B5M', 'B6', 'B7'] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
 /** Whether any of `ids` is part of this run. */
@@ -81,6 +90,11 @@ export function configFromEnv(): BenchConfig {
     loadClients: intFromEnv('BENCH_LOAD_CLIENTS', 50),
     loadOrganizations: intFromEnv('BENCH_LOAD_ORGS', 10),
     loadChangesPerClient: intFromEnv('BENCH_LOAD_CHANGES', 60),
+    floodPushes: intFromEnv('BENCH_FLOOD_PUSHES', 20),
+    floodChanges: intFromEnv('BENCH_FLOOD_CHANGES', 500),
+    streams: intFromEnv('BENCH_STREAMS', 600),
+    streamWrites: intFromEnv('BENCH_STREAM_WRITES', 100),
+    instances: intFromEnv('BENCH_INSTANCES', 3),
     appOpens: intFromEnv('BENCH_APP_OPENS', 3),
     pushBatchSize: intFromEnv('BENCH_PUSH_BATCH', 200),
     pullPageSize: intFromEnv('BENCH_PULL_PAGE', 500),
@@ -102,6 +116,11 @@ export function smokeConfig(): BenchConfig {
     loadClients: 4,
     loadOrganizations: 2,
     loadChangesPerClient: 10,
+    floodPushes: 3,
+    floodChanges: 50,
+    streams: 20,
+    streamWrites: 10,
+    instances: 2,
     appOpens: 1,
     pushBatchSize: 50,
     pullPageSize: 100,

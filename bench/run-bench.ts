@@ -6,6 +6,7 @@ import { type MachineInfo, machineInfo } from './lib/machine';
 import { startPeerEndpoint } from './peer/rxdb-endpoint';
 import { type AppFigures, runApp } from './workloads/app';
 import type { BenchContext } from './workloads/context';
+import { type FairnessFigures, runFairness } from './workloads/fairness';
 import { type CampFigures, runCamp } from './workloads/first-sync';
 import { type LoadFigures, runLoad } from './workloads/load';
 import { type PushFigures, runPush } from './workloads/push';
@@ -20,6 +21,7 @@ export interface BenchResults {
   camp: CampFigures;
   push: PushFigures;
   load: LoadFigures;
+  fairness: FairnessFigures;
   app: AppFigures | null;
   durationSec: number;
 }
@@ -51,6 +53,7 @@ export async function runBench(
     const camp = await runCamp(ctx);
     const push = await runPush(ctx);
     const load = await runLoad(ctx);
+    const fairness = await runFairness(ctx);
     const app = config.skipApp ? null : await runApp(ctx, config.buildApp);
     return {
       date: new Date().toISOString(),
@@ -61,6 +64,7 @@ export async function runBench(
       camp,
       push,
       load,
+      fairness,
       app,
       durationSec: Math.round((performance.now() - started) / 1000),
     };

@@ -4,9 +4,11 @@
 // It stops at the first failing step and exits non-zero, so CI fails with it.
 import { spawnSync } from 'node:child_process';
 import { ensureChromium } from './ensure-chromium.mjs';
+import { ensureHaproxy } from './ensure-haproxy.mjs';
 import { assertPostgres } from './ensure-postgres.mjs';
 
 ensureChromium();
+ensureHaproxy();
 await assertPostgres();
 
 const steps = [

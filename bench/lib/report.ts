@@ -13,6 +13,8 @@ export interface TableRow {
   met: boolean | null;
   /** Shown beside `met`: what bounds the figure, when the limit itself misses the goal. */
   note?: string;
+  /** The workload of `BENCH_ONLY` that makes it, when not `id` (B5's fairness rows: B5F, B5S, B5M). */
+  workload?: string;
 }
 
 const fmt = (value: number, digits = 1) =>
@@ -28,7 +30,7 @@ const x = (value: number) => `${fmt(value, 2)}x`;
 
 /** The table of the issue, with each figure beside its limit or peer and its goal. */
 export function tableRows(r: BenchResults): TableRow[] {
-  const { camp, push, load, app } = r;
+  const { camp, push, load, app, fairness } = r;
   const rows: TableRow[] = [];
   const add = (row: TableRow) => rows.push(row);
   const b1 = camp.b1;
@@ -228,6 +230,60 @@ export function tableRows(r: BenchResults): TableRow[] {
     ratio: '',
     goal: '0 / 0',
     met: load.errors === 0 && load.rowsLost === 0,
+  });
+  const { flood, streams, instances } = fairness;
+  const floodRatio = ratio(flood.othersP95Ms.median, flood.baselineP95Ms.median);
+  add({
+    id: 'B5',
+    workload: 'B5F',
+    figure: `B5's load + 1 org flooding (${flood.pushes} pushes of ${fmt(flood.changesPerPush, 0)} at once), others' p95 push ms`,
+    ours: show(flood.othersP95Ms, 0),
+    reference: `without the flood ${show(flood.baselineP95Ms, 0)}`,
+    ratio: x(floodRatio),
+    goal: '≤ 3x',
+    met: floodRatio <= 3,
+  });
+  add({
+    id: 'B5',
+    workload: 'B5F',
+    figure: 'flood, health check p99 ms',
+    ours: show(flood.healthP99Ms, 0),
+    reference: '',
+    ratio: '',
+    goal: '< 500 ms',
+    met: flood.healthP99Ms.median < 500,
+  });
+  add({
+    id: 'B5',
+    workload: 'B5F',
+    figure: 'flood, errors other than 429/503 / rows lost',
+    ours: `${flood.errors} / ${flood.rowsLost}`,
+    reference: `${fmt(flood.refused, 0)} answers 429/503, waited out and sent again`,
+    ratio: '',
+    goal: '0 / 0',
+    met: flood.errors === 0 && flood.rowsLost === 0,
+  });
+  const streamRatio = ratio(streams.withMs.median, streams.withoutMs.median);
+  add({
+    id: 'B5',
+    workload: 'B5S',
+    figure: `write p50 ms with ${fmt(streams.streams, 0)} live streams of another writing org open`,
+    ours: show(streams.withMs, 1),
+    reference: `no stream open ${show(streams.withoutMs, 1)}`,
+    ratio: x(streamRatio),
+    goal: '≤ 1.5x',
+    met: streamRatio <= 1.5 && streams.errors === 0,
+  });
+  const instanceRatio = ratio(instances.manyChangesPerSec.median, instances.oneChangesPerSec.median);
+  add({
+    id: 'B5',
+    workload: 'B5M',
+    figure: `B5's load through HAProxy to ${instances.count} instances on one PostgreSQL, changes/s`,
+    ours: show(instances.manyChangesPerSec, 0),
+    reference: `one instance ${show(instances.oneChangesPerSec, 0)}`,
+    ratio: x(instanceRatio),
+    goal: '≥ 1.5x',
+    met: instanceRatio >= 1.5 && instances.errors === 0 && instances.rowsLost === 0,
   });
   if (app) {
     add({

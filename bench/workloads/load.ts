@@ -18,20 +18,22 @@ export interface LoadFigures {
   rowsLost: number;
 }
 
-interface Device {
+export interface Device {
   apiUrl: string;
   token: string;
   clientId: string;
   batches: Record<string, unknown>[][];
 }
 
-interface DeviceOutcome {
+export interface DeviceOutcome {
   pushMs: number[];
   errors: string[];
+  /** Answers 429 or 503 (each waited out as `Retry-After` says, then sent again). */
+  refused: number;
 }
 
 /** The device's offline work as push changes: temp ids for new records, dependencies declared. */
-function pushChanges(count: number, salt: number, templates: number[]): Record<string, unknown>[] {
+export function pushChanges(count: number, salt: number, templates: number[]): Record<string, unknown>[] {
   const ops = offlineWork(count, salt, templates);
   const temp = new Map<string, { entityType: EntityType; tempId: string }>();
   return ops.map((op) => {
@@ -61,11 +63,11 @@ function pushChanges(count: number, salt: number, templates: number[]): Record<s
   });
 }
 
-async function call(
-  device: Device,
+export async function call(
+  device: Pick<Device, 'apiUrl' | 'token'>,
   path: string,
   body?: unknown,
-): Promise<{ status: number; json: unknown }> {
+): Promise<{ status: number; json: unknown; retryAfterMs: number }> {
   const response = await fetch(`${device.apiUrl}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: {
@@ -74,7 +76,42 @@ async function call(
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: response.status, json: await response.json() };
+  const retryAfter = Number(response.headers.get('retry-after') ?? '1');
+  return {
+    status: response.status,
+    json: await response.json(),
+    retryAfterMs: (Number.isFinite(retryAfter) ? retryAfter : 1) * 1000,
+  };
+}
+
+/**
+ * Sends one push until it is answered: a 429 or 503 (a share of the server is taken, docs/server.md
+ * "Load and fairness") is waited out as `Retry-After` says and sent again unchanged, as the sync
+ * client does. The latency is the user's: from the first send to the answer.
+ */
+export async function pushUntilAnswered(
+  device: Pick<Device, 'apiUrl' | 'token' | 'clientId'>,
+  batch: Record<string, unknown>[],
+  outcome: DeviceOutcome,
+): Promise<unknown | null> {
+  const t0 = performance.now();
+  for (;;) {
+    const { status, json, retryAfterMs } = await call(device, '/sync/push', {
+      clientId: device.clientId,
+      changes: batch,
+    });
+    if (status === 429 || status === 503) {
+      outcome.refused += 1;
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
+      continue;
+    }
+    outcome.pushMs.push(performance.now() - t0);
+    if (status !== 200) {
+      outcome.errors.push(`push HTTP ${status}`);
+      return null;
+    }
+    return json;
+  }
 }
 
 interface PullData {
@@ -82,8 +119,8 @@ interface PullData {
 }
 
 /** One device: a full pull, then each batch pushed and followed by a pull from its cursor. */
-async function runDevice(device: Device): Promise<DeviceOutcome> {
-  const outcome: DeviceOutcome = { pushMs: [], errors: [] };
+export async function runDevice(device: Device): Promise<DeviceOutcome> {
+  const outcome: DeviceOutcome = { pushMs: [], errors: [], refused: 0 };
   let cursor: string | null = null;
   const pullAll = async () => {
     for (;;) {
@@ -99,13 +136,8 @@ async function runDevice(device: Device): Promise<DeviceOutcome> {
   };
   await pullAll();
   for (const batch of device.batches) {
-    const t0 = performance.now();
-    const { status, json } = await call(device, '/sync/push', { clientId: device.clientId, changes: batch });
-    outcome.pushMs.push(performance.now() - t0);
-    if (status !== 200) {
-      outcome.errors.push(`push HTTP ${status}`);
-      continue;
-    }
+    const json = await pushUntilAnswered(device, batch, outcome);
+    if (json === null) continue;
     for (const result of (json as { data: { results: { status: string }[] } }).data.results) {
       if (result.status !== 'applied') outcome.errors.push(`push result ${result.status}`);
     }
@@ -115,7 +147,7 @@ async function runDevice(device: Device): Promise<DeviceOutcome> {
 }
 
 /** Organizations with their devices' work; returns the devices and the rows each organization must end with. */
-async function prepare(ctx: BenchContext, phase: string) {
+export async function prepare(ctx: BenchContext, phase: string, apiUrl = ctx.server.apiUrl) {
   const { config, db, server } = ctx;
   const batchSize = Math.min(config.pushBatchSize, 50);
   const orgs = [];
@@ -139,12 +171,12 @@ async function prepare(ctx: BenchContext, phase: string) {
     rows.points += changes.filter((change) => change.entityType === 'honors').length;
     const batches = [];
     for (let i = 0; i < changes.length; i += batchSize) batches.push(changes.slice(i, i + batchSize));
-    devices.push({ apiUrl: server.apiUrl, token: org.token, clientId: randomUUID(), batches });
+    devices.push({ apiUrl, token: org.token, clientId: randomUUID(), batches });
   }
   return { devices, expected };
 }
 
-async function rowsLost(
+export async function rowsLost(
   ctx: BenchContext,
   expected: Map<number, Record<EntityType, number>>,
 ): Promise<number> {

@@ -19,3 +19,21 @@ export function backoffDelay(retryCount: number, random: () => number, options =
   const half = nominal / 2;
   return Math.round(half + random() * half);
 }
+
+/**
+ * The wait a 429 or 503 asks for in its `Retry-After` header (seconds, or an HTTP date), ms;
+ * `null` without one. The server sends it when one organization or user is over its share or
+ * the database is busy (docs/sync-protocol.md, "Retry-After").
+ */
+export function retryAfterMs(header: string | null, now: number): number | null {
+  if (!header) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** The backoff delay, never shorter than what the server asked for (`Retry-After`). */
+export function delayHonouringServer(backoff: number, serverAskedMs: number | null | undefined): number {
+  return typeof serverAskedMs === 'number' && serverAskedMs > backoff ? serverAskedMs : backoff;
+}

@@ -6,7 +6,7 @@ import {
   type PushResult,
   SYNC_META_KEYS,
 } from '@wampums/schema';
-import { type BackoffOptions, backoffDelay } from './backoff';
+import { type BackoffOptions, backoffDelay, delayHonouringServer } from './backoff';
 import type { Clock } from './clock';
 import type { ClientOutboxEntry } from './coalesce';
 import { settlePushConflict } from './conflicts';
@@ -17,7 +17,7 @@ import { type Rekey, rekeyMany } from './id-remap';
 import { rebase, UNSYNCED_STATUSES } from './rebase';
 import { updateSyncState } from './sync-state';
 import { clearPushMeasures, measured, PUSH_PHASES } from './timeline';
-import { isRetryable, type Transport, toStoreError } from './transport';
+import { isRetryable, serverRetryAfterMs, type Transport, toStoreError } from './transport';
 import { putInChunks, UnsyncedIndex } from './unsynced-index';
 
 export interface PushContext {
@@ -530,6 +530,7 @@ async function markBack(
 async function markFailed(ctx: PushContext, entries: ClientOutboxEntry[], error: OfflineStoreError) {
   const now = ctx.clock.now();
   const retryable = isRetryable(error);
+  const serverAskedMs = serverRetryAfterMs(error);
   await remark(ctx, entries, (e) => {
     const retryCount = e.retryCount + 1;
     return {
@@ -538,7 +539,10 @@ async function markFailed(ctx: PushContext, entries: ClientOutboxEntry[], error:
       retryCount,
       lastError: { code: error.code, message: error.message },
       // `sentAt` stays: the server may have applied the request before the answer was lost.
-      nextAttemptAt: retryable ? now + backoffDelay(retryCount, ctx.random, ctx.backoff) : undefined,
+      // Never sooner than the server's `Retry-After` (a 429 or 503 under load).
+      nextAttemptAt: retryable
+        ? now + delayHonouringServer(backoffDelay(retryCount, ctx.random, ctx.backoff), serverAskedMs)
+        : undefined,
     };
   });
 }

@@ -11,6 +11,7 @@ import {
   type PushResponse,
 } from '@wampums/schema';
 import type { z } from 'zod';
+import { retryAfterMs } from './backoff';
 import type { Clock } from './clock';
 import { type ClientErrorCode, OfflineStoreError } from './errors';
 import { pullAnswerSchema, pushAnswerSchema } from './wire-tolerance';
@@ -183,9 +184,20 @@ export class HttpTransport implements Transport {
       json = await response.json();
     } catch {
       if (response.ok) throw new OfflineStoreError('invalid_response', `${path}: answer is not JSON`);
-      throw httpError(response.status, null, token);
+      throw httpError(
+        response.status,
+        null,
+        token,
+        retryAfterMs(response.headers.get('retry-after'), this.options.clock.now()),
+      );
     }
-    if (!response.ok) throw httpError(response.status, json, token);
+    if (!response.ok)
+      throw httpError(
+        response.status,
+        json,
+        token,
+        retryAfterMs(response.headers.get('retry-after'), this.options.clock.now()),
+      );
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new OfflineStoreError('invalid_response', `${path}: answer breaks the protocol`, {
@@ -196,7 +208,12 @@ export class HttpTransport implements Transport {
   }
 }
 
-function httpError(status: number, body: unknown, token: string): OfflineStoreError {
+function httpError(
+  status: number,
+  body: unknown,
+  token: string,
+  retryAfter: number | null = null,
+): OfflineStoreError {
   const parsed = errorResponseSchema.safeParse(body);
   const wire = parsed.success ? parsed.data.error : null;
   const code: ClientErrorCode =
@@ -209,6 +226,8 @@ function httpError(status: number, body: unknown, token: string): OfflineStoreEr
     // (`session_revoked` with `details.reason`, `token_expired`...).
     ...(wire?.code ? { wireCode: wire.code } : {}),
     details: wire?.details,
+    // A 429 or 503's `Retry-After`, ms: the backoff waits at least this long.
+    ...(retryAfter !== null ? { retryAfterMs: retryAfter } : {}),
     // Kept so that sync can tell a new token from the one the server refused.
     ...(status === 401 ? { token } : {}),
   });
@@ -225,6 +244,12 @@ export function isRetryable(error: OfflineStoreError): boolean {
     error.code === 'internal_error' ||
     (typeof status === 'number' && status >= 500)
   );
+}
+
+/** The wait the server asked for with this error (`Retry-After`), ms, or `null`. */
+export function serverRetryAfterMs(error: OfflineStoreError): number | null {
+  const ms = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : null;
 }
 
 export function errorMessage(error: unknown): string {

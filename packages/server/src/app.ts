@@ -7,6 +7,7 @@ import { authRoutes } from './auth/routes';
 import type { AppContext } from './context';
 import { entityRoutes } from './entities/routes';
 import { errorBody, handleError } from './errors';
+import { postgresRateLimitStore } from './load/rate-limit-store';
 import { safeError, safeRequest } from './log-safety';
 import { memberRoutes } from './members/routes';
 import { wampumsSync } from './plugin';
@@ -38,6 +39,18 @@ const CSP = {
     frameAncestors: ["'none'"],
   },
 };
+
+/** A health check answers within this, ms: 503 when the database did not answer in time. */
+const HEALTH_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('health check timed out')), ms);
+  });
+  promise.catch(() => {});
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** Builds the Fastify app: plugins, error mapping, the API under `/api/v1`, and the PWA. */
 export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<FastifyInstance> {
@@ -111,6 +124,9 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
     await app.register(rateLimit, {
       max,
       timeWindow,
+      // Counted in PostgreSQL, which every instance on it shares; an embedded database has a
+      // single instance, whose memory is the whole count.
+      ...(ctx.db.kind === 'postgres' ? { store: postgresRateLimitStore(ctx.db) } : {}),
       // Per signed-in user, read from a genuine token only (several leaders behind one camp
       // router must not share a budget, and junk bearer tokens must not each get a fresh one);
       // per address otherwise.
@@ -132,9 +148,12 @@ export async function buildApp(ctx: AppContext, streams: LiveStreams): Promise<F
 
   await app.register(
     async (api) => {
-      api.get('/health', async (_request, reply) => {
+      // Not rate limited: a load balancer's checks would spend a budget and count in the database.
+      api.get('/health', { config: { rateLimit: false } }, async (_request, reply) => {
         try {
-          await ctx.db.query('SELECT 1');
+          // Ahead of queued work, and never longer than the check's own deadline.
+          const ping = ctx.db.ping ? ctx.db.ping() : ctx.db.query('SELECT 1').then(() => {});
+          await withTimeout(ping, HEALTH_TIMEOUT_MS);
           return { data: { status: 'ok', database: ctx.db.kind } };
         } catch {
           return reply.status(503).send(errorBody('service_unavailable', 'The database is not reachable'));

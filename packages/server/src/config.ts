@@ -1,5 +1,7 @@
 import { PUSH_LIMITS } from '@wampums/schema';
 import type { LoginThrottleLimits } from './auth/login-throttle';
+import type { DatabaseLimits } from './db/busy';
+import type { LoadLimits } from './load/limits';
 
 /** Settings of one server instance. */
 export interface ServerConfig {
@@ -47,6 +49,10 @@ export interface ServerConfig {
    * byte (slow loris) is cut off instead of holding a socket forever.
    */
   requestTimeoutMs?: number;
+  /** Pool size and timeouts of the database (`DB_*` variables; docs/server.md, "Load and fairness"). */
+  database?: Partial<DatabaseLimits>;
+  /** Each organization's and user's share of an instance's work (docs/server.md, "Load and fairness"). */
+  load?: Partial<LoadLimits>;
   /** Change-log rows older than this many days are pruned (default 30, never below 14). */
   logRetentionDays?: number;
   /** Receipts and temp ids older than this many days are pruned (default 90, never below 30). */

@@ -1,6 +1,7 @@
 import type { Actor, TokenService } from './auth/tokens';
 import type { ServerConfig } from './config';
 import type { Database } from './db/database';
+import type { PushAdmission } from './load/push-admission';
 import type { CursorCodec } from './sync/cursor';
 import type { ChangeNotifier } from './sync/notifier';
 
@@ -14,6 +15,8 @@ export interface SyncContext {
   cursors: CursorCodec;
   notifier: ChangeNotifier;
   limits: { maxChanges: number; maxBytes: number };
+  /** Each organization's and user's share of this instance's pushes (`load/push-admission.ts`). */
+  admission: PushAdmission;
 }
 
 /** What every route needs, built once per server instance. */

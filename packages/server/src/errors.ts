@@ -53,12 +53,24 @@ function codeForStatus(status: number): ErrorCode {
 }
 
 /**
+ * Seconds to wait before retrying, for a 429 or 503 that says so (`details.retryAfterSeconds`):
+ * sent as `Retry-After`, which the client's backoff honours (docs/sync-protocol.md).
+ */
+export function retryAfterOf(error: WampumsError): number | null {
+  if (error.status !== 429 && error.status !== 503) return null;
+  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : null;
+}
+
+/**
  * The one error handler: every failure leaves as `{"error":{code,message,details}}` with the
  * status of its code. Unexpected errors are logged with their stack and answered with a
  * generic 500, so neither a stack trace nor SQL ever reaches a client.
  */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof WampumsError) {
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter !== null) reply.header('Retry-After', String(retryAfter));
     return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
   }
   const fastifyError = error as FastifyError;
@@ -78,9 +90,19 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
  * (`createSyncCore`), for a server that is not Fastify. Anything but a `WampumsError` is a 500
  * whose details stay in the server's log, never in the answer.
  */
-export function errorResponseOf(error: unknown): { status: number; body: ErrorBody } {
+export function errorResponseOf(error: unknown): {
+  status: number;
+  body: ErrorBody;
+  /** `Retry-After` to send with a 429 or 503, in seconds. */
+  retryAfterSeconds?: number;
+} {
   if (error instanceof WampumsError) {
-    return { status: error.status, body: errorBody(error.code, error.message, error.details) };
+    const retryAfter = retryAfterOf(error);
+    return {
+      status: error.status,
+      body: errorBody(error.code, error.message, error.details),
+      ...(retryAfter !== null ? { retryAfterSeconds: retryAfter } : {}),
+    };
   }
   return { status: 500, body: errorBody('internal_error', 'Internal server error') };
 }

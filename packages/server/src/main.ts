@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RATE_LIMIT, type ServerConfig } from './config';
+import { databaseLimitsFromEnv } from './db/busy';
+import { loadLimitsFromEnv } from './load/limits';
 import { safeError } from './log-safety';
 import { startServer } from './server';
 
@@ -64,6 +66,8 @@ function configFromEnv(env: NodeJS.ProcessEnv): ServerConfig {
       env.PWA_DIR === '' ? null : resolve(env.PWA_DIR ?? join(import.meta.dirname, '../../../apps/pwa/dist')),
     logLevel: env.LOG_LEVEL || 'info',
     ...(env.REQUEST_TIMEOUT_MS ? { requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS) } : {}),
+    database: databaseLimitsFromEnv(env),
+    load: loadLimitsFromEnv(env),
   };
 }
 

@@ -7,6 +7,9 @@ import type { Database } from './db/database';
 import { migrate } from './db/migrate';
 import { openPgDatabase } from './db/pg-database';
 import { openPgliteDatabase } from './db/pglite-database';
+import { DEFAULT_LOAD_LIMITS, STREAM_LEASE_MS } from './load/limits';
+import { PushAdmission } from './load/push-admission';
+import { StreamSlots } from './load/stream-slots';
 import { seedDemo } from './seed/demo';
 import { CursorCodec } from './sync/cursor';
 import { LiveStreams } from './sync/events';
@@ -20,6 +23,10 @@ export interface RunningServer {
   url: string;
   /** The database it runs on (for tests and tools in this repository). */
   database: Database;
+  /** Its open live streams and the organizations they follow (tests read `headReads`). */
+  liveStreams: LiveStreams;
+  /** Its admission of pushes (tests and the bench read `refused`). */
+  admission: PushAdmission;
   /** Stops accepting requests, finishes in-flight ones, ends live streams, closes the database. */
   close(): Promise<void>;
 }
@@ -29,14 +36,15 @@ const DAY = 86_400_000;
 /** Opens the database, applies migrations, seeds when asked, and starts listening. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const db = config.databaseUrl
-    ? await openPgDatabase(config.databaseUrl)
-    : await openPgliteDatabase(config.dataDir);
+    ? await openPgDatabase(config.databaseUrl, config.database ?? {})
+    : await openPgliteDatabase(config.dataDir, config.database ?? {});
   const notifier = new ChangeNotifier();
   let pruneTimer: NodeJS.Timeout | null = null;
   try {
     await migrate(db);
     if (config.seedDemo) await seedDemo(db);
     await notifier.start(db);
+    const load = { ...DEFAULT_LOAD_LIMITS, ...config.load };
     const ctx: AppContext = {
       config,
       db,
@@ -48,11 +56,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       cursors: new CursorCodec(config.jwtSecret),
       notifier,
       limits: resolvedLimits(config),
+      admission: new PushAdmission(load),
     };
-    const streams = new LiveStreams();
+    const streams = new LiveStreams(new StreamSlots(db, load.streamsPerUser, STREAM_LEASE_MS));
     const app = await buildApp(ctx, streams);
     app.addHook('preClose', async () => {
-      streams.endAll();
+      await streams.endAll();
     });
     app.addHook('onClose', async () => {
       if (pruneTimer) clearInterval(pruneTimer);
@@ -84,6 +93,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return {
       url,
       database: db,
+      liveStreams: streams,
+      admission: ctx.admission,
       close: () => {
         closing ??= app.close();
         return closing;

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { ServerConfig } from './config';
 import type { Database } from './db/database';
 import { DEMO_PASSWORD } from './seed/demo';
-import { startServer } from './server';
+import { type RunningServer, startServer } from './server';
 
 /** The PostgreSQL server tests use (a fresh database is created on it per test file). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -58,6 +58,10 @@ export interface TestServerOptions {
   /** Log level (default `LOG_LEVEL` or silent) and where the lines go. */
   logLevel?: string;
   logStream?: { write(line: string): void };
+  /** Pool size and timeouts of the database (`db/busy.ts`). */
+  database?: ServerConfig['database'];
+  /** Each organization's and user's share of the work (`load/limits.ts`). */
+  load?: ServerConfig['load'];
 }
 
 export interface TestServer {
@@ -65,6 +69,9 @@ export interface TestServer {
   apiUrl: string;
   databaseUrl?: string;
   database: Database;
+  /** The instance's live streams and push admission (`RunningServer`). */
+  liveStreams: RunningServer['liveStreams'];
+  admission: RunningServer['admission'];
   /** Logs in (password `offline-first` by default) and returns the token. */
   login(email: string, password?: string): Promise<string>;
   /** Stops the server and drops the database it created. */
@@ -99,6 +106,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...(options.previousJwtSecret ? { previousJwtSecret: options.previousJwtSecret } : {}),
       ...(options.loginThrottle !== undefined ? { loginThrottle: options.loginThrottle } : {}),
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+      ...(options.database ? { database: options.database } : {}),
+      ...(options.load ? { load: options.load } : {}),
     });
     const apiUrl = `${server.url}/api/v1`;
     return {
@@ -106,6 +115,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       apiUrl,
       ...(databaseUrl ? { databaseUrl } : {}),
       database: server.database,
+      liveStreams: server.liveStreams,
+      admission: server.admission,
       async login(email, password = DEMO_PASSWORD) {
         const res = await fetch(`${apiUrl}/auth/login`, {
           method: 'POST',

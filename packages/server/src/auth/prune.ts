@@ -14,4 +14,7 @@ export async function pruneAuth(db: Queryable, clientsBefore: Date): Promise<voi
   await db.query('DELETE FROM live_tickets WHERE expires_at < clock_timestamp()');
   await db.query('DELETE FROM login_failures WHERE window_ends_at < clock_timestamp()');
   await db.query('DELETE FROM sync_clients WHERE last_seen_at < $1', [clientsBefore]);
+  // Rate-limit windows and stream leases of instances that stopped renewing them (migration 008).
+  await db.query('DELETE FROM rate_limit_hits WHERE window_ends_at < clock_timestamp()');
+  await db.query('DELETE FROM sync_live_streams WHERE expires_at < clock_timestamp()');
 }

@@ -16,6 +16,12 @@ export interface Database extends Queryable {
   /** Subscribes to a NOTIFY channel; resolves to an unsubscribe function. */
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /**
+   * Optional: `SELECT 1` for the health check, ahead of the work queued for the database (a
+   * connection of its own on PostgreSQL, the front of the queue on PGlite), so that a flood
+   * of pushes does not make a working server look dead (docs/server.md, "Load and fairness").
+   */
+  ping?(): Promise<void>;
 }
 
 /** The PostgreSQL error code of a failed statement (`23505` unique, `23503` foreign key...). */

@@ -6,6 +6,7 @@ import { medicationRulesMigration } from './migrations/004-medication-rules';
 import { receiptRetentionMigration } from './migrations/004-receipt-retention';
 import { sessionsMigration } from './migrations/005-sessions';
 import { serverEpochMigration } from './migrations/006-server-epoch';
+import { loadLimitsMigration } from './migrations/008-load-limits';
 
 /** Every migration, in the order they apply. Append only. */
 export const MIGRATIONS: readonly { id: string; sql: string }[] = [
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly { id: string; sql: string }[] = [
   receiptRetentionMigration,
   sessionsMigration,
   serverEpochMigration,
+  loadLimitsMigration,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations of several starting instances. */

@@ -4,6 +4,9 @@ import type { Actor } from '../auth/tokens';
 import { resolvedLimits } from '../config';
 import type { SyncContext } from '../context';
 import type { Database } from '../db/database';
+import { DEFAULT_LOAD_LIMITS, type LoadLimits, STREAM_LEASE_MS } from '../load/limits';
+import { PushAdmission } from '../load/push-admission';
+import { StreamSlots } from '../load/stream-slots';
 import { CursorCodec } from './cursor';
 import { LiveStreams, openLiveEvents } from './events';
 import { ChangeNotifier } from './notifier';
@@ -20,6 +23,8 @@ export interface SyncCoreOptions {
   limits?: { maxChanges?: number; maxBytes?: number };
   /** Interval of the live stream's heartbeat comment, ms (default 20 s). */
   heartbeatMs?: number;
+  /** Each organization's and user's share of the work (docs/server.md, "Load and fairness"). */
+  load?: Partial<LoadLimits>;
 }
 
 /**
@@ -62,9 +67,11 @@ export function syncCoreOf(context: SyncContext, streams: LiveStreams): SyncCore
     pull: (actor, query, protocol) => pullChanges(context, actor, query, protocol),
     events: (actor, req, res, onError, isActive) =>
       openLiveEvents(context, streams, actor, req, res, onError, isActive),
-    endStreams: () => streams.endAll(),
+    endStreams: () => {
+      void streams.endAll();
+    },
     async close() {
-      streams.endAll();
+      await streams.endAll();
       await context.notifier.stop();
     },
     context,
@@ -79,6 +86,7 @@ export async function createSyncCore(options: SyncCoreOptions): Promise<SyncCore
   }
   const notifier = new ChangeNotifier();
   await notifier.start(options.database);
+  const load = { ...DEFAULT_LOAD_LIMITS, ...options.load };
   return syncCoreOf(
     {
       config: options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {},
@@ -86,7 +94,8 @@ export async function createSyncCore(options: SyncCoreOptions): Promise<SyncCore
       cursors: new CursorCodec(options.cursorSecret),
       notifier,
       limits: resolvedLimits({ limits: options.limits ?? {} }),
+      admission: new PushAdmission(load),
     },
-    new LiveStreams(),
+    new LiveStreams(new StreamSlots(options.database, load.streamsPerUser, STREAM_LEASE_MS)),
   );
 }

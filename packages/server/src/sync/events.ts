@@ -3,12 +3,84 @@ import { CHANGES_EVENT, PROTOCOL_HEADER, PROTOCOL_VERSION, WampumsError } from '
 import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../auth/tokens';
 import type { SyncContext } from '../context';
+import { errorResponseOf } from '../errors';
+import type { StreamSlots } from '../load/stream-slots';
 import type { SyncAuth } from './auth-adapter';
 import { headPosition, isVisible } from './log-position';
 
-/** The open live-channel streams of this instance, ended on shutdown. */
+/** A stream's way to hear its organization's new cursors. */
+type CursorListener = (cursor: string) => void;
+
+/**
+ * One organization's commits as followed by this instance: one visibility check and one head
+ * read per commit (coalesced over {@link COALESCE_MS}), whatever the number of its open streams,
+ * each of which is handed the same cursor (docs/server.md, "Live channel").
+ */
+class OrganizationFollower {
+  readonly listeners = new Set<CursorListener>();
+  private pendingXid: bigint | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly ctx: SyncContext,
+    private readonly organizationId: number,
+    private readonly counts: { headReads: number },
+    private readonly onError: (err: unknown) => void,
+  ) {
+    this.unsubscribe = ctx.notifier.subscribe(organizationId, (xid) => this.onChange(xid));
+  }
+
+  private onChange(xid: string): void {
+    const value = /^\d+$/.test(xid) ? BigInt(xid) : 0n;
+    if (this.pendingXid === null || value > this.pendingXid) this.pendingXid = value;
+    this.timer ??= setTimeout(() => {
+      this.emit().catch(this.onError);
+    }, COALESCE_MS);
+  }
+
+  private async emit(): Promise<void> {
+    this.timer = null;
+    const xid = this.pendingXid;
+    this.pendingXid = null;
+    if (xid === null || this.stopped) return;
+    const { db } = this.ctx;
+    const deadline = Date.now() + VISIBILITY_WAIT_MS;
+    let pause = VISIBILITY_POLL_MS.first;
+    let visible = await isVisible(db, xid.toString());
+    while (!visible && !this.stopped && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, VISIBILITY_POLL_MS.max);
+      visible = await isVisible(db, xid.toString());
+    }
+    if (this.stopped || !visible) return;
+    this.counts.headReads += 1;
+    const position = await headPosition(db, this.organizationId);
+    const cursor = this.ctx.cursors.encode({ k: 'log', ...position, a: Date.now() });
+    for (const listener of [...this.listeners]) listener(cursor);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.unsubscribe();
+  }
+}
+
+/**
+ * The open live-channel streams of this instance, ended on shutdown; the organizations they
+ * follow, read once per commit for all of their streams; and, when given, the per-user stream
+ * slots shared by every instance on the database (`load/stream-slots.ts`).
+ */
 export class LiveStreams {
   private readonly open = new Set<() => void>();
+  private readonly followers = new Map<number, OrganizationFollower>();
+  private readonly counts = { headReads: 0 };
+  private ending = false;
+
+  constructor(readonly slots: StreamSlots | null = null) {}
+
   add(end: () => void): void {
     this.open.add(end);
   }
@@ -18,8 +90,46 @@ export class LiveStreams {
   get size(): number {
     return this.open.size;
   }
-  endAll(): void {
+  /** Reads of an organization's head position so far: one per commit, not one per stream. */
+  get headReads(): number {
+    return this.counts.headReads;
+  }
+  /** True once {@link endAll} ran: the slots are then given back all at once. */
+  get isEnding(): boolean {
+    return this.ending;
+  }
+
+  /**
+   * Calls `onCursor` with a cursor after each commit of `organizationId` a pull can see; the
+   * returned function stops. Every stream of the organization shares one follower.
+   */
+  follow(
+    ctx: SyncContext,
+    organizationId: number,
+    onCursor: CursorListener,
+    onError: (err: unknown) => void = () => {},
+  ): () => void {
+    let follower = this.followers.get(organizationId);
+    if (!follower) {
+      follower = new OrganizationFollower(ctx, organizationId, this.counts, onError);
+      this.followers.set(organizationId, follower);
+    }
+    const own = follower;
+    own.listeners.add(onCursor);
+    return () => {
+      own.listeners.delete(onCursor);
+      if (own.listeners.size === 0 && this.followers.get(organizationId) === own) {
+        own.stop();
+        this.followers.delete(organizationId);
+      }
+    };
+  }
+
+  /** Ends every stream and gives their slots back in one statement. */
+  async endAll(): Promise<void> {
+    this.ending = true;
     for (const end of [...this.open]) end();
+    await this.slots?.releaseAll().catch(() => {});
   }
 }
 
@@ -83,6 +193,46 @@ export function openLiveEvents(
   onError: (err: unknown) => void = () => {},
   isActive?: (actor: Actor) => Promise<boolean>,
 ): void {
+  let gone = false;
+  req.once('close', () => {
+    gone = true;
+  });
+  const slot = streams.slots ? streams.slots.acquire(actor) : Promise.resolve(null);
+  slot.then(
+    (slotId) => {
+      if (gone || streams.isEnding) {
+        if (slotId) streams.slots?.release(slotId).catch(onError);
+        res.end();
+        return;
+      }
+      stream(ctx, streams, actor, req, res, slotId, onError, isActive);
+    },
+    (error: unknown) => {
+      // Refused before the stream began (a 429 over the user's streams, a 503 of a busy
+      // database): an ordinary error answer, with `Retry-After` (EventSource retries on its own).
+      const { status, body, retryAfterSeconds } = errorResponseOf(error);
+      if (status >= 500 && !(error instanceof WampumsError)) onError(error);
+      res.writeHead(status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Cache-Control': 'no-store',
+        [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+        ...(retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds) } : {}),
+      });
+      res.end(JSON.stringify(body));
+    },
+  );
+}
+
+function stream(
+  ctx: SyncContext,
+  streams: LiveStreams,
+  actor: Actor,
+  req: IncomingMessage,
+  res: ServerResponse,
+  slotId: string | null,
+  onError: (err: unknown) => void,
+  isActive?: (actor: Actor) => Promise<boolean>,
+): void {
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-store, no-transform',
@@ -92,36 +242,15 @@ export function openLiveEvents(
   });
   res.write('retry: 3000\n: connected\n\n');
 
-  let pendingXid: bigint | null = null;
-  let timer: NodeJS.Timeout | null = null;
   let closed = false;
-
-  const emit = async () => {
-    timer = null;
-    const xid = pendingXid;
-    pendingXid = null;
-    if (xid === null || closed) return;
-    const deadline = Date.now() + VISIBILITY_WAIT_MS;
-    let pause = VISIBILITY_POLL_MS.first;
-    let visible = await isVisible(ctx.db, xid.toString());
-    while (!visible && !closed && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, pause));
-      pause = Math.min(pause * 2, VISIBILITY_POLL_MS.max);
-      visible = await isVisible(ctx.db, xid.toString());
-    }
-    if (closed || !visible) return;
-    const position = await headPosition(ctx.db, actor.organizationId);
-    const cursor = ctx.cursors.encode({ k: 'log', ...position, a: Date.now() });
-    res.write(`event: ${CHANGES_EVENT}\ndata: ${JSON.stringify({ cursor })}\n\n`);
-  };
-  const onChange = (xid: string) => {
-    const value = /^\d+$/.test(xid) ? BigInt(xid) : 0n;
-    if (pendingXid === null || value > pendingXid) pendingXid = value;
-    timer ??= setTimeout(() => {
-      emit().catch(onError);
-    }, COALESCE_MS);
-  };
-  const unsubscribe = ctx.notifier.subscribe(actor.organizationId, onChange);
+  const unfollow = streams.follow(
+    ctx,
+    actor.organizationId,
+    (cursor) => {
+      if (!closed) res.write(`event: ${CHANGES_EVENT}\ndata: ${JSON.stringify({ cursor })}\n\n`);
+    },
+    onError,
+  );
   // Each heartbeat also asks whether the session is still open: a signed-out or revoked
   // session's stream ends within one heartbeat (its reconnection is then refused).
   const heartbeat = setInterval(() => {
@@ -138,9 +267,10 @@ export function openLiveEvents(
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
-    if (timer) clearTimeout(timer);
-    unsubscribe();
+    unfollow();
     streams.delete(end);
+    // On shutdown the slots go back all at once (LiveStreams.endAll).
+    if (slotId && !streams.isEnding) streams.slots?.release(slotId).catch(onError);
     res.end();
   };
   streams.add(end);

@@ -39,6 +39,20 @@ export async function pushChanges(ctx: SyncContext, actor: Actor, body: unknown)
       maxChanges: ctx.limits.maxChanges,
     });
   }
+  // Within the organization's and the user's share of this instance, or a 429 with nothing written.
+  const admission = await ctx.admission.admit(actor, envelope.changes.length);
+  try {
+    return await applyPush(ctx, actor, envelope);
+  } finally {
+    admission.release();
+  }
+}
+
+async function applyPush(
+  ctx: SyncContext,
+  actor: Actor,
+  envelope: { clientId: string; changes: unknown[] },
+): Promise<PushResponse> {
   await bindClientId(ctx.db, actor, envelope.clientId);
   // Invalid changes are answered in place; the valid ones go through the write path together.
   const results: (PushResult | null)[] = [];

@@ -1,5 +1,6 @@
 import { DEPENDENCY_ORDER, ENTITIES, type EntityType, isTempId, WampumsError } from '@wampums/schema';
 import type { Actor } from '../auth/tokens';
+import { DatabaseBusyError } from '../db/busy';
 import { type Database, type Queryable, sqlStateOf } from '../db/database';
 import type { Row } from '../entities/rows';
 import { insertRows, selectRow } from '../entities/rows';
@@ -123,10 +124,12 @@ async function applyChunk(
     const restore = ids.checkpoint();
     try {
       return await db.transaction((tx) => applyTogether(tx, actor, chunk, ids, clientId));
-    } catch {
+    } catch (error) {
       // Rolled back whole, receipts included: redone below, where the failure gets its answer
-      // (or, for a failure of the database itself, is thrown again).
+      // (or, for a failure of the database itself, is thrown again). A busy database is not
+      // asked twice: the request ends with its 503 (db/busy.ts).
       restore();
+      if (error instanceof DatabaseBusyError) throw error;
     }
   }
   const outcomes: WriteOutcome[] = [];
@@ -422,6 +425,7 @@ async function attempt(
       // Undoes this change only (its receipt claim and its locks included).
       await tx.query('ROLLBACK TO SAVEPOINT change');
       if (error instanceof RollbackWith) return afterRollback(tx, error.outcome);
+      if (error instanceof DatabaseBusyError) throw error;
       if (error instanceof WampumsError) return { status: 'rejected', error };
       if (error instanceof DependencyPending) return { status: 'skipped', message: error.message };
       const state = sqlStateOf(error);
