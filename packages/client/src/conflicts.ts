@@ -107,8 +107,11 @@ export async function settlePushConflict(
           localPatch: entry.payload,
           baseEntity: entry.operation === 'create' ? null : (entry.baseEntity ?? null),
           serverEntity: server,
+          // The original edit's time, even for a change re-sent after an earlier conflict.
           localEditedAt: entry.timestamp,
           clockOffsetMs: ctx.clockOffsetMs,
+          localAuthorId: entry.authorId ?? null,
+          deviceNow: now,
         });
 
   let resolvedVersion: StoredRecord | null = null;

@@ -11,6 +11,7 @@ import {
 } from '@wampums/schema';
 import { personalClientId } from './authors';
 import { type Clock, yieldToEventLoop } from './clock';
+import { measuredOffset, storeClockOffset } from './clock-offset';
 import type { StoredRecord, WampumsOfflineDB } from './db';
 import { rebase, UNSYNCED_STATUSES } from './rebase';
 import { noteServerRows, type ServerObservation } from './server-shadow';
@@ -85,7 +86,10 @@ export async function pullAll(ctx: PullContext, options: { fullRefresh: boolean 
   try {
     for (;;) {
       ctx.signal.throwIfAborted();
+      const startedAt = clock.now();
       const page = await ctx.transport.pull(cursor, ctx.pageSize, ctx.signal, refreshing ? null : clientId);
+      const offset = measuredOffset(page.serverTime, startedAt, clock.now());
+      if (offset !== null) await storeClockOffset(db, offset);
       if (page.fullRefresh && !refreshing) {
         // Our cursor is too old for the server: start over from a snapshot.
         refreshing = true;

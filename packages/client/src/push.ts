@@ -143,7 +143,8 @@ export async function pushAll(
       }
 
       const request = ctx.transport.push(
-        { clientId: ctx.clientId, changes: sending.map(toPushChange) },
+        // sentAt: the server measures this device's clock offset from it (edit times).
+        { clientId: ctx.clientId, changes: sending.map(toPushChange), sentAt: ctx.clock.now() },
         ctx.signal,
         ctx.author,
       );

@@ -10,6 +10,7 @@ import {
   isTempId,
   type OutboxAuthor,
   type OutboxEntry,
+  refusesUpdates,
   updatePatchSchema,
 } from '@wampums/schema';
 import { Dexie } from 'dexie';
@@ -85,6 +86,8 @@ export class Repository {
 
   async update(type: EntityType, id: number | string, patch: Record<string, unknown>): Promise<StoredRecord> {
     assertWritable(type);
+    if (refusesUpdates(type))
+      throw new OfflineStoreError('read_only', `${type} are append-only: delete and create again instead`);
     const parsed = updatePatchSchema(type).safeParse(patch);
     if (!parsed.success) throw validationError(type, parsed.error.issues);
     const { db, clock } = this.ctx;

@@ -61,8 +61,14 @@ export type PushChange = z.infer<typeof pushChangeSchema>;
 export const pushRequestSchema = z.strictObject({
   clientId: z.string().min(1).max(100),
   changes: z.array(z.unknown()),
+  /**
+   * The device's clock (Unix ms) when it sent the request (an addition): the server measures the
+   * device's clock offset from it, and corrects each change's `timestamp` by it into the edit
+   * time it keeps (docs/sync-protocol.md, "Edit times"). Without it, no correction.
+   */
+  sentAt: z.number().int().nonnegative().optional(),
 });
-export type PushRequest = { clientId: string; changes: PushChange[] };
+export type PushRequest = { clientId: string; changes: PushChange[]; sentAt?: number };
 
 export const wireErrorSchema = z.object({
   code: z.string(),

@@ -5,6 +5,7 @@ import { receiptClientsMigration } from './migrations/003-receipt-clients';
 import { medicationRulesMigration } from './migrations/004-medication-rules';
 import { receiptRetentionMigration } from './migrations/004-receipt-retention';
 import { sessionsMigration } from './migrations/005-sessions';
+import { editTimesMigration } from './migrations/007-edit-times';
 
 /** Every migration, in the order they apply. Append only. */
 export const MIGRATIONS: readonly { id: string; sql: string }[] = [
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly { id: string; sql: string }[] = [
   medicationRulesMigration,
   receiptRetentionMigration,
   sessionsMigration,
+  editTimesMigration,
 ];
 
 /** Any fixed number: the advisory lock that serialises migrations of several starting instances. */

@@ -1,4 +1,5 @@
 import {
+  correctedEditTime,
   type PushResponse,
   type PushResult,
   pushChangeSchema,
@@ -40,6 +41,9 @@ export async function pushChanges(ctx: SyncContext, actor: Actor, body: unknown)
     });
   }
   await bindClientId(ctx.db, actor, envelope.clientId);
+  // The device's clock offset, measured on this request (docs/sync-protocol.md, "Edit times").
+  const receivedAt = Date.now();
+  const clockOffsetMs = envelope.sentAt === undefined ? 0 : receivedAt - envelope.sentAt;
   // Invalid changes are answered in place; the valid ones go through the write path together.
   const results: (PushResult | null)[] = [];
   const valid: { index: number; correlationId: string; request: WriteRequest }[] = [];
@@ -67,6 +71,7 @@ export async function pushChanges(ctx: SyncContext, actor: Actor, body: unknown)
         baseUpdatedAt: change.baseUpdatedAt ?? null,
         correlationId: change.correlationId,
         dependencies: change.dependencies ?? [],
+        editedAt: correctedEditTime(change.timestamp, clockOffsetMs, receivedAt),
       },
     });
     results.push(null);

@@ -1,4 +1,11 @@
-import { DEPENDENCY_ORDER, ENTITIES, type EntityType, isTempId, WampumsError } from '@wampums/schema';
+import {
+  DEPENDENCY_ORDER,
+  ENTITIES,
+  type EntityType,
+  isTempId,
+  refusesUpdates,
+  WampumsError,
+} from '@wampums/schema';
 import type { Actor } from '../auth/tokens';
 import { type Database, type Queryable, sqlStateOf } from '../db/database';
 import type { Row } from '../entities/rows';
@@ -323,6 +330,7 @@ async function hold(
 ): Promise<boolean> {
   const org = actor.organizationId;
   if (req.operation === 'delete' || ENTITIES[req.entityType].readOnly) return false;
+  if (req.operation === 'update' && refusesUpdates(req.entityType)) return false;
   if (req.operation === 'create' && newId === undefined) return false;
   const tempId = createdTempId(req);
   // Created before under another correlationId: answered `duplicate` with the row as it is now.
@@ -484,6 +492,9 @@ async function writeChange(
   await checkDependencies(tx, actor.organizationId, req, ids);
   if (ENTITIES[req.entityType].readOnly) {
     throw new WampumsError('read_only', `${req.entityType} are maintained by the server`);
+  }
+  if (req.operation === 'update' && refusesUpdates(req.entityType)) {
+    throw new WampumsError('read_only', `${req.entityType} are append-only: delete and create again instead`);
   }
   switch (req.operation) {
     case 'create':

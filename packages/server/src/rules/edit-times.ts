@@ -1,0 +1,23 @@
+import { type EntityType, type FieldEdits, fieldNamesOf } from '@wampums/schema';
+import type { Actor } from '../auth/tokens';
+import type { Row } from '../entities/rows';
+
+/**
+ * Stamps a create's values or an update's patch with its edit (docs/sync-protocol.md, "Edit
+ * times"): `editedAt` is the change's time on the server's clock (`correctedEditTime` in
+ * packages/schema, by the push route), or now for a REST write; the author is the signed-in
+ * person, never the payload. A participant also gets the time of each field it sets, which
+ * `field_edits` keeps beside the other fields' (the field-level merge compares those).
+ */
+export function stampEdit(actor: Actor, type: EntityType, values: Row, editedAt: number | undefined): void {
+  const at = new Date(editedAt ?? Date.now()).toISOString();
+  values.edited_at = at;
+  values.edited_by = actor.userId;
+  if (type !== 'participants') return;
+  const own = new Set<string>(fieldNamesOf(type));
+  const edits: FieldEdits = {};
+  for (const field of Object.keys(values)) {
+    if (own.has(field)) edits[field] = { at, by: actor.userId };
+  }
+  values.field_edits = edits;
+}
