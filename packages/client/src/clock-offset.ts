@@ -7,7 +7,11 @@ import type { WampumsOfflineDB } from './db';
  * halfway through the request. It corrects edit times in conflict decisions and the app's
  * default dates and times, and tells the app when to warn about a wrong clock.
  */
-export function measuredOffset(serverTime: string | undefined, startedAt: number, endedAt: number): number | null {
+export function measuredOffset(
+  serverTime: string | undefined,
+  startedAt: number,
+  endedAt: number,
+): number | null {
   if (serverTime === undefined) return null;
   const server = Date.parse(serverTime);
   return Number.isNaN(server) ? null : server - (startedAt + endedAt) / 2;

@@ -86,8 +86,6 @@ export class Repository {
 
   async update(type: EntityType, id: number | string, patch: Record<string, unknown>): Promise<StoredRecord> {
     assertWritable(type);
-    if (refusesUpdates(type))
-      throw new OfflineStoreError('read_only', `${type} are append-only: delete and create again instead`);
     const parsed = updatePatchSchema(type).safeParse(patch);
     if (!parsed.success) throw validationError(type, parsed.error.issues);
     const { db, clock } = this.ctx;
@@ -96,6 +94,12 @@ export class Repository {
       db.transaction('rw', this.scope(type), async () => {
         changes.length = 0;
         const key = await this.resolveId(type, id);
+        // Append-only once on the server; before that the edit merges into its pending create.
+        if (refusesUpdates(type) && !isTempId(key))
+          throw new OfflineStoreError(
+            'read_only',
+            `${type} are append-only: delete and create again instead`,
+          );
         const current = await db.entity(type).get(key);
         if (!current) throw new OfflineStoreError('not_found', `${type} ${String(id)} does not exist`);
         const fields = await this.resolveRefs(type, parsed.data);

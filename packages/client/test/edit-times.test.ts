@@ -159,14 +159,21 @@ describe('edit times against the real server', () => {
     await one.store.update('participants', kid.id, { last_name: 'Latest', first_name: 'Félix' });
     for (const p of [one, two, one, two]) expect((await p.store.sync()).error).toBeNull();
     for (const p of [one, two]) {
-      expect(await p.store.get('participants', kid.id)).toMatchObject({ first_name: 'Félix', last_name: 'Latest' });
+      expect(await p.store.get('participants', kid.id)).toMatchObject({
+        first_name: 'Félix',
+        last_name: 'Latest',
+      });
     }
   }, 60_000);
 
   it('honors are append-only: an edit is refused on the phone and by the server (405 over REST)', async () => {
     const one = await phone('leader@pack-a.test', 0);
     const kid = await scout(one.store, one.store);
-    const honor = await one.store.create('honors', { participant_id: kid.id, date: kid.date, reason: 'Bon feu' });
+    const honor = await one.store.create('honors', {
+      participant_id: kid.id,
+      date: kid.date,
+      reason: 'Bon feu',
+    });
     expect((await one.store.sync()).error).toBeNull();
     const id = (await one.store.query('honors', { participant_id: kid.id }))[0]?.id as number;
     await expect(one.store.update('honors', honor.id, { reason: 'Autre' })).rejects.toMatchObject({

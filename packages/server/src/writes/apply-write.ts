@@ -11,6 +11,7 @@ import { type Database, type Queryable, sqlStateOf } from '../db/database';
 import type { Row } from '../entities/rows';
 import { insertRows, selectRow } from '../entities/rows';
 import { awardHonorsPoints } from '../rules/points';
+import { lockContendedKeys } from './key-locks';
 import {
   applyPreparedUpdate,
   createEntity,
@@ -140,6 +141,7 @@ async function applyChunk(
   for (let start = 0; start < chunk.length; start += CHANGES_PER_TRANSACTION) {
     const part = chunk.slice(start, start + CHANGES_PER_TRANSACTION);
     const done = await db.transaction(async (tx) => {
+      await lockContendedKeys(tx, actor.organizationId, part);
       await ids.preload(tx, actor.organizationId, part);
       const partOutcomes: WriteOutcome[] = [];
       for (const req of part) partOutcomes.push(await applyInSavepoint(tx, actor, req, ids, clientId));
@@ -258,6 +260,7 @@ async function applyTogether(
   clientId: string | null,
 ): Promise<WriteOutcome[]> {
   const org = actor.organizationId;
+  await lockContendedKeys(tx, org, chunk);
   await ids.preload(tx, org, chunk);
   const handled = await claimReceipts(
     tx,
