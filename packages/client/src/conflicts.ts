@@ -7,6 +7,7 @@ import {
   fieldNamesOf,
   generateTempId,
   jsonEqual,
+  localEditOf,
   type PushResult,
   resolveConflict,
   SERVER_MANAGED_FIELDS,
@@ -144,6 +145,12 @@ export async function settlePushConflict(
     localVersion: entry.operation === 'delete' ? null : { ...(localBefore ?? {}), ...(entry.payload ?? {}) },
     serverVersion: server,
     baseVersion: entry.baseEntity ?? null,
+    localEdit: {
+      at: localEditOf({ localEditedAt: entry.timestamp, clockOffsetMs: ctx.clockOffsetMs, deviceNow: now })
+        .at,
+      by: entry.authorId ?? null,
+      name: entry.authorName ?? null,
+    },
     strategy: ENTITIES[type].conflictStrategy,
     resolution,
     resolvedVersion,

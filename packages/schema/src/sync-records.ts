@@ -103,6 +103,12 @@ export interface ConflictRecord {
   serverVersion: Record<string, unknown> | null;
   /** The record before the local edit, when known. */
   baseVersion: Record<string, unknown> | null;
+  /**
+   * When and by whom the local change was made (`at`: Unix ms on the server's clock, as the
+   * decision compared it); the server side's is the server version's `edited_at`/`edited_by`
+   * (`rowEditOf`). Absent on conflicts recorded before edit times.
+   */
+  localEdit?: { at: number; by: number | null; name: string | null };
   strategy: string;
   resolution: ConflictResolution;
   /** The fields that ended up on the record. */

@@ -3,6 +3,7 @@ import { dayInZone, isRecordedDose, phoneZoneDiffers } from '@wampums/schema';
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
+import { correctedDate } from '../offline/corrected-clock';
 import { dosesOfDay, type ScheduledDose, unitTime, unitTimeZone } from '../offline/medication-schedule';
 import { useMemberNames } from '../offline/members';
 import { fullName } from '../offline/records';
@@ -274,7 +275,7 @@ function AsNeededRow(props: {
   const r = props.requirement;
   const last = props.lastGiven;
   const record = async (fields: DoseFields) => {
-    const at = fields.administered_at ?? new Date().toISOString();
+    const at = fields.administered_at ?? correctedDate().toISOString();
     await store.create('medication_distributions', {
       ...fields,
       medication_requirement_id: r.id,
