@@ -110,6 +110,7 @@ export async function settlePushConflict(
           serverEntity: server,
           // The original edit's time, even for a change re-sent after an earlier conflict.
           localEditedAt: entry.timestamp,
+          ...(entry.fieldTimes ? { localFieldEditedAt: entry.fieldTimes } : {}),
           clockOffsetMs: ctx.clockOffsetMs,
           localAuthorId: entry.authorId ?? null,
           deviceNow: now,

@@ -51,6 +51,7 @@ export function toPushChange(entry: ClientOutboxEntry): PushChange {
     entityId: entry.entityId,
     tempId: entry.tempId,
     timestamp: entry.timestamp,
+    ...(entry.fieldTimes && entry.payload ? { fieldTimestamps: entry.fieldTimes } : {}),
     baseUpdatedAt: entry.operation === 'create' ? null : (entry.baseUpdatedAt ?? null),
     payload: entry.payload,
     dependencies: entry.dependencies,

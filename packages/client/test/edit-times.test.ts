@@ -166,6 +166,29 @@ describe('edit times against the real server', () => {
     }
   }, 60_000);
 
+  it('a participant: a field edited early keeps its own time when a later edit of another field joins its change', async () => {
+    const one = await phone('leader@pack-a.test', 3 * HOUR);
+    const two = await phone('admin@pack-a.test', -2 * HOUR);
+    for (const firstToSync of [one, two]) {
+      const kid = await scout(one.store, two.store);
+      await one.store.update('participants', kid.id, { last_name: 'Early' });
+      await pause(1_000);
+      await two.store.update('participants', kid.id, { last_name: 'Middle' });
+      await pause(1_000);
+      // Merged into phone 1's queued change, which now also says "3 s later".
+      await one.store.update('participants', kid.id, { notes: 'Late note' });
+      const second = firstToSync === one ? two : one;
+      for (const p of [firstToSync, second, firstToSync, second])
+        expect((await p.store.sync()).error).toBeNull();
+      for (const p of [one, two]) {
+        expect(await p.store.get('participants', kid.id)).toMatchObject({
+          last_name: 'Middle',
+          notes: 'Late note',
+        });
+      }
+    }
+  }, 60_000);
+
   it('honors are append-only: an edit is refused on the phone and by the server (405 over REST)', async () => {
     const one = await phone('leader@pack-a.test', 0);
     const kid = await scout(one.store, one.store);

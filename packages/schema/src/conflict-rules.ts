@@ -31,6 +31,8 @@ export interface ConflictInput {
   localEditedAt: number;
   /** serverTime − deviceTime, as measured by the client (ms). */
   clockOffsetMs: number;
+  /** Device time of each field's edit when edits were merged (`fieldTimes`); else `localEditedAt`. */
+  localFieldEditedAt?: Record<string, number>;
   /** Who made the local edit (user id), for the tie-break of equal edit times. */
   localAuthorId?: number | null;
   /**
@@ -96,13 +98,16 @@ function lastWriteWins(input: ConflictInput): ConflictDecision {
 
 function fieldMerge(input: ConflictInput, server: Record<string, unknown>): ConflictDecision {
   if (input.operation !== 'update' || input.localPatch === null) return lastWriteWins(input);
-  const local = localEditOf(input);
   const kept: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(input.localPatch)) {
     // Without a base we cannot tell who changed the field: treat it as changed on both sides.
     const serverChanged = input.baseEntity === null || !jsonEqual(input.baseEntity[field], server[field]);
     if (jsonEqual(server[field], value)) continue; // both sides agree already
     // Changed on both sides: the later edit of that field (its own time in `field_edits`).
+    const local = localEditOf({
+      ...input,
+      localEditedAt: input.localFieldEditedAt?.[field] ?? input.localEditedAt,
+    });
     if (!serverChanged || isLaterEdit(local, fieldEditOf(server, field))) kept[field] = value;
   }
   return Object.keys(kept).length > 0 ? { kind: 'merged', patch: kept } : { kind: 'server-wins' };

@@ -70,3 +70,23 @@ export function fieldEditOf(
   }
   return rowEditOf(row);
 }
+
+/**
+ * The per-field times of an outbox entry after `change` merged into `existing`: each field the
+ * change sets takes its time, the others keep theirs. Sent as `fieldTimestamps`, so a field
+ * edited early and merged with a later edit of another field is not taken for a later edit.
+ */
+export function mergedFieldTimes(
+  existing: {
+    payload: Record<string, unknown> | null;
+    timestamp: number;
+    fieldTimes?: Record<string, number>;
+  },
+  change: { payload: Record<string, unknown> | null; timestamp: number },
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const field of Object.keys(existing.payload ?? {}))
+    out[field] = existing.fieldTimes?.[field] ?? existing.timestamp;
+  for (const field of Object.keys(change.payload ?? {})) out[field] = change.timestamp;
+  return out;
+}

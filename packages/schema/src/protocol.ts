@@ -43,6 +43,12 @@ export const pushChangeSchema = z
     entityId: idRef,
     tempId: tempIdSchema.nullable().optional(),
     timestamp: z.number().int().nonnegative(),
+    /**
+     * An addition: the device time each field of `payload` was set, when edits made at
+     * different times were merged into one change (`mergedFieldTimes`); a field not named here
+     * was set at `timestamp`. Corrected like `timestamp` (docs/sync-protocol.md, "Edit times").
+     */
+    fieldTimestamps: z.record(z.string().max(100), z.number().int().nonnegative()).optional(),
     baseUpdatedAt: isoInstant.nullable().optional(),
     payload: z.record(z.string(), z.unknown()).nullable(),
     dependencies: z.array(dependencySchema).max(50).optional(),

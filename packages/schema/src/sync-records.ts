@@ -17,6 +17,12 @@ export interface OutboxEntry {
   operation: Operation;
   /** Unix ms when the change was made (device clock). */
   timestamp: number;
+  /**
+   * When later edits merged into this entry: the time (Unix ms, device clock) each field of
+   * `payload` was last set (`mergedFieldTimes`), so a field keeps its own edit time. Absent:
+   * every field at `timestamp`.
+   */
+  fieldTimes?: Record<string, number>;
   /** Full entity for create, patch for update, `null` for delete. */
   payload: Record<string, unknown> | null;
   dependencies: Dependency[];

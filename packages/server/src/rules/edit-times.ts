@@ -9,15 +9,25 @@ import type { Row } from '../entities/rows';
  * person, never the payload. A participant also gets the time of each field it sets, which
  * `field_edits` keeps beside the other fields' (the field-level merge compares those).
  */
-export function stampEdit(actor: Actor, type: EntityType, values: Row, editedAt: number | undefined): void {
-  const at = new Date(editedAt ?? Date.now()).toISOString();
+export function stampEdit(
+  actor: Actor,
+  type: EntityType,
+  values: Row,
+  editedAt: number | undefined,
+  fieldEditedAt: Record<string, number> = {},
+): void {
+  const now = editedAt ?? Date.now();
+  const at = new Date(now).toISOString();
   values.edited_at = at;
   values.edited_by = actor.userId;
   if (type !== 'participants') return;
   const own = new Set<string>(fieldNamesOf(type));
   const edits: FieldEdits = {};
   for (const field of Object.keys(values)) {
-    if (own.has(field)) edits[field] = { at, by: actor.userId };
+    if (!own.has(field)) continue;
+    // A field merged from an earlier edit keeps that edit's time (never after the change's own).
+    const fieldAt = Math.min(fieldEditedAt[field] ?? now, now);
+    edits[field] = { at: new Date(fieldAt).toISOString(), by: actor.userId };
   }
   values.field_edits = edits;
 }

@@ -72,6 +72,16 @@ export async function pushChanges(ctx: SyncContext, actor: Actor, body: unknown)
         correlationId: change.correlationId,
         dependencies: change.dependencies ?? [],
         editedAt: correctedEditTime(change.timestamp, clockOffsetMs, receivedAt),
+        ...(change.fieldTimestamps
+          ? {
+              fieldEditedAt: Object.fromEntries(
+                Object.entries(change.fieldTimestamps).map(([field, at]) => [
+                  field,
+                  correctedEditTime(at, clockOffsetMs, receivedAt),
+                ]),
+              ),
+            }
+          : {}),
       },
     });
     results.push(null);

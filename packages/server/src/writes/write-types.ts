@@ -21,6 +21,8 @@ export interface WriteRequest {
    * and bounded, `correctedEditTime`); absent (REST): the time of the write.
    */
   editedAt?: number;
+  /** Per field, when edits made at different times were merged into this change (`fieldTimestamps`). */
+  fieldEditedAt?: Record<string, number>;
 }
 
 /** What happened to one change; maps one-to-one onto a push result. */
