@@ -2,8 +2,7 @@
 // When it is missing: install it with apt when running as root, otherwise say how.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM } from './chromium.mjs';
 
 export function ensureChromium() {
   if (existsSync(CHROMIUM)) return;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 import { workspaceSources } from '../../scripts/workspace-sources.mjs';
 import type { BenchApi } from '../page/main';
 import type { PeerBenchApi } from '../page/peer-main';
@@ -38,16 +39,9 @@ export async function buildBenchPage(): Promise<void> {
   });
 }
 
-/** The flags of common.md, plus precise heap figures and a GC the page can ask for. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+/** The shared flags (scripts/chromium.mjs), plus precise heap figures and a GC the page can ask for. */
+export const BENCH_CHROMIUM_ARGS = [
+  ...CHROMIUM_ARGS,
   '--enable-precise-memory-info',
   '--js-flags=--expose-gc',
 ];
@@ -64,8 +58,8 @@ export async function launchProfile(name: string): Promise<Profile> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `wampums-bench-${name}-`));
   const launch = () =>
     chromium.launchPersistentContext(dir, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
+      executablePath: CHROMIUM,
+      args: BENCH_CHROMIUM_ARGS,
       headless: true,
     });
   const profile: Profile = {

@@ -1,38 +1,19 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { startTestServer, type TestServer } from '@wampums/server/testing';
-import { type Browser, chromium } from 'playwright-core';
+import type { TestServer } from '@wampums/server/testing';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, stopApp } from '../../apps/pwa/test/helpers/browser';
 import { api, login } from '../support/api';
 
-const PWA_DIR = fileURLToPath(new URL('../../apps/pwa/dist', import.meta.url));
 const HOSTILE = '<img src=x onerror=window.__xss=1>';
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(`${PWA_DIR}/index.html`)) throw new Error('build the PWA first: npm run build');
-  server = await startTestServer({ backend: 'pglite', pwaDir: PWA_DIR });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
+  ({ server, browser } = await startApp({ backend: 'pglite' }));
+}, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => stopApp({ server, browser }));
 
 describe('text from the server is shown as text in the PWA', () => {
   it(`a participant named ${HOSTILE} shows as text and runs nothing`, async () => {

@@ -14,23 +14,14 @@ import {
 // A phone whose clock is set wrong (docs/architecture.md, section 5): the app warns its leader,
 // in the unit's language, and still records today's date as the server sees it.
 
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
-
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  assertBuilt();
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'pglite', seedDemo: true, pwaDir: PWA_DIR }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp());
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => stopApp({ server, browser }));
 
 const HOUR = 3_600_000;
 

@@ -1,6 +1,5 @@
 import type { ConflictRecord } from '@wampums/schema';
 import { describe, expect, it } from 'vitest';
-import { canAssign, seatsUsed } from '../src/offline/carpool-seats';
 import { conflictFields } from '../src/offline/conflict-fields';
 import { dosesOfDay, typedDoseInstant } from '../src/offline/medication-schedule';
 import { changedFields } from '../src/offline/patch';
@@ -108,21 +107,6 @@ describe('medication schedule', () => {
     const now = Date.parse('2026-07-14T12:00:00Z'); // 08:00 in Toronto
     expect(typedDoseInstant('07:45', zone, now)).toBe('2026-07-14T11:45:00.000Z');
     expect(typedDoseInstant('23:50', zone, now)).toBe('2026-07-14T03:50:00.000Z');
-  });
-});
-
-describe('carpool seats', () => {
-  const offer = { id: 1, total_seats_available: 2, trip_direction: 'both' };
-  it('counts riders per leg and refuses one more than the seats on any leg', () => {
-    const riders = [
-      { id: 1, trip_direction: 'both' },
-      { id: 2, trip_direction: 'to_activity' },
-    ];
-    expect(seatsUsed(riders)).toEqual({ to_activity: 2, from_activity: 1 });
-    expect(canAssign(offer, riders, 'from_activity')).toBe(true);
-    expect(canAssign(offer, riders, 'to_activity')).toBe(false);
-    expect(canAssign(offer, riders, 'both')).toBe(false);
-    expect(canAssign({ ...offer, trip_direction: 'to_activity' }, [], 'from_activity')).toBe(false);
   });
 });
 

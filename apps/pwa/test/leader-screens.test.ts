@@ -1,21 +1,18 @@
 import { timeInZone } from '@wampums/schema';
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './helpers/api';
 import {
-  assertBuilt,
   go,
-  launchChromium,
-  PWA_DIR,
   phoneContext,
   screenshot,
   signIn,
+  startApp,
+  stopApp,
   syncNow,
   waitForPending,
 } from './helpers/browser';
-
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 let server: TestServer;
 let browser: Browser;
@@ -24,11 +21,7 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  assertBuilt();
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'postgres', seedDemo: true, pwaDir: PWA_DIR }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp());
   api = await Api.signIn(server.apiUrl, 'leader@pack-a.test');
   context = await phoneContext(browser);
   page = await signIn(context, server.url, 'leader@pack-a.test');
@@ -36,8 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await server?.close();
+  await stopApp({ server, browser });
 });
 
 describe('a leader at work, offline then online', () => {

@@ -1,14 +1,13 @@
 import { dayInZone, doseHistoryOf, instantInZone, timeInZone } from '@wampums/schema';
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './helpers/api';
-import { assertBuilt, go, launchChromium, PWA_DIR, screenshot, signIn, syncNow } from './helpers/browser';
+import { go, screenshot, signIn, startApp, stopApp, syncNow } from './helpers/browser';
 
 // Medication at camp (docs/domain.md): the unit's clock on every phone, every dose visible,
 // never a silent double dose. The demo organization's clock is America/Toronto.
 
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 const UNIT_ZONE = 'America/Toronto';
 
 let server: TestServer;
@@ -16,18 +15,11 @@ let browser: Browser;
 let api: Api;
 
 beforeAll(async () => {
-  assertBuilt();
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'postgres', seedDemo: true, pwaDir: PWA_DIR }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp());
   api = await Api.signIn(server.apiUrl, 'admin@pack-a.test');
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => stopApp({ server, browser }));
 
 /** A phone in `timezoneId`, 375x812 with touch. */
 function phone(timezoneId: string): Promise<BrowserContext> {

@@ -1,40 +1,30 @@
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './helpers/api';
 import {
-  assertBuilt,
   go,
-  launchChromium,
-  PWA_DIR,
   phoneContext,
   screenshot,
   signIn,
+  startApp,
+  stopApp,
   syncNow,
   waitForPending,
   waitForServiceWorker,
   waitForSynced,
 } from './helpers/browser';
 
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
-
 let server: TestServer;
 let browser: Browser;
 let api: Api;
 
 beforeAll(async () => {
-  assertBuilt();
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'postgres', seedDemo: true, pwaDir: PWA_DIR }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp());
   api = await Api.signIn(server.apiUrl, 'leader@pack-a.test');
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => stopApp({ server, browser }));
 
 /** Adds a participant through the form, in the first group. */
 async function addParticipant(page: Page, first: string, last: string): Promise<void> {

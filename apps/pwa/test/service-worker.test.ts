@@ -1,23 +1,21 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './helpers/api';
 import {
-  assertBuilt,
   go,
-  launchChromium,
   PWA_DIR,
   phoneContext,
   screenshot,
   signIn,
+  startApp,
+  stopApp,
   waitForPending,
   waitForServiceWorker,
 } from './helpers/browser';
-
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 let server: TestServer;
 let browser: Browser;
@@ -26,19 +24,14 @@ let api: Api;
 let servedDir: string;
 
 beforeAll(async () => {
-  assertBuilt();
   servedDir = mkdtempSync(join(tmpdir(), 'wampums-pwa-'));
   cpSync(PWA_DIR, servedDir, { recursive: true });
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'postgres', seedDemo: true, pwaDir: servedDir }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp({ pwaDir: servedDir }));
   api = await Api.signIn(server.apiUrl, 'leader@pack-a.test');
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await stopApp({ server, browser });
   if (servedDir) rmSync(servedDir, { recursive: true, force: true });
 });
 

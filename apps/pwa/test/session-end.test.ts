@@ -1,35 +1,25 @@
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  assertBuilt,
   go,
-  launchChromium,
   PASSWORD,
-  PWA_DIR,
   phoneContext,
   screenshot,
+  startApp,
+  stopApp,
   waitForPending,
   waitForSynced,
 } from './helpers/browser';
-
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  assertBuilt();
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'pglite', seedDemo: true, pwaDir: PWA_DIR }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp({ backend: 'pglite' }));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => stopApp({ server, browser }));
 
 async function signInOnForm(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.fill('input[name=email]', email);

@@ -1,21 +1,18 @@
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './helpers/api';
 import {
-  assertBuilt,
   go,
-  launchChromium,
   PASSWORD,
-  PWA_DIR,
   screenshot,
+  startApp,
+  stopApp,
   syncNow,
   waitForPending,
   waitForServiceWorker,
   waitForSynced,
 } from './helpers/browser';
-
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 let server: TestServer;
 let browser: Browser;
@@ -27,11 +24,7 @@ const GENEVIEVE = 'admin@pack-a.test';
 const ISABELLE = 'viewer@pack-a.test';
 
 beforeAll(async () => {
-  assertBuilt();
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'postgres', seedDemo: true, pwaDir: PWA_DIR }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp());
   api = await Api.signIn(server.apiUrl, GENEVIEVE);
   for (const email of [MATHIEU, GENEVIEVE, ISABELLE]) {
     const response = await fetch(`${server.apiUrl}/auth/login`, {
@@ -43,10 +36,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => stopApp({ server, browser }));
 
 /** A leader's phone: 375x812, touch, in Toronto's time zone, French. */
 function phone(): Promise<BrowserContext> {

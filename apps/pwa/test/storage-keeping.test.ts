@@ -1,35 +1,17 @@
 import { OFFLINE_DB_NAME } from '@wampums/schema';
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  go,
-  launchChromium,
-  PASSWORD,
-  PWA_DIR,
-  phoneContext,
-  screenshot,
-  signIn,
-} from './helpers/browser';
-
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+import { go, PASSWORD, phoneContext, screenshot, signIn, startApp, stopApp } from './helpers/browser';
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  assertBuilt();
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'pglite', seedDemo: true, pwaDir: PWA_DIR }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp({ backend: 'pglite' }));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => stopApp({ server, browser }));
 
 /** A phone whose pages count their calls to `navigator.storage.persist()` (the real one still runs). */
 async function phone(): Promise<BrowserContext> {

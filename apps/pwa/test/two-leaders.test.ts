@@ -1,37 +1,19 @@
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from './helpers/api';
-import {
-  assertBuilt,
-  go,
-  launchChromium,
-  PWA_DIR,
-  phoneContext,
-  screenshot,
-  signIn,
-  syncNow,
-} from './helpers/browser';
-
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+import { go, phoneContext, screenshot, signIn, startApp, stopApp, syncNow } from './helpers/browser';
 
 let server: TestServer;
 let browser: Browser;
 let api: Api;
 
 beforeAll(async () => {
-  assertBuilt();
-  [server, browser] = await Promise.all([
-    startTestServer({ backend: 'postgres', seedDemo: true, pwaDir: PWA_DIR }),
-    launchChromium(),
-  ]);
+  ({ server, browser } = await startApp());
   api = await Api.signIn(server.apiUrl, 'admin@pack-a.test');
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => stopApp({ server, browser }));
 
 /** Edits one field of a form screen and saves. */
 async function editField(page: Page, route: string, field: string, value: string): Promise<void> {

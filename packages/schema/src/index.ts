@@ -3,6 +3,7 @@
  * the wire protocol, shared by the client, the server and the app. Pure: no DOM, no Node.
  */
 export * from './append-only';
+export * from './carpool';
 export * from './conflict-rules';
 export * from './dexie-schema';
 export * from './edit-time';

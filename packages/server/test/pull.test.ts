@@ -363,7 +363,9 @@ describe('pull with overlapping transactions on postgres', () => {
     expect(pushed.body.data.results[0].status).toBe('applied');
     const during = await leader.pullAll(cursor);
     await early.query('COMMIT');
-    const after = await leader.pullAll(during.cursor);
+    const after = await leader.pullUntil(during.cursor, (changes) =>
+      changes.some((c: Json) => c.entity?.name === 'Early seq'),
+    );
     const names = [...during.changes, ...after.changes].map((c: Json) => c.entity?.name);
     expect(names).toEqual(expect.arrayContaining(['Early seq', 'Late seq', 'Pushed meanwhile']));
     expect(after.changes.map((c: Json) => c.entity?.name)).toContain('Early seq');

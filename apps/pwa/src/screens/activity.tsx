@@ -1,9 +1,8 @@
 import type { StoredRecord } from '@wampums/client';
-import type { OutboxEntry, TripDirection } from '@wampums/schema';
+import { type OutboxEntry, ridersPerLeg, seatRefusal, type TripDirection } from '@wampums/schema';
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
-import { canAssign, seatsUsed } from '../offline/carpool-seats';
 import { TRIP_DIRECTIONS } from '../offline/enums';
 import { useMemberNames } from '../offline/members';
 import { textOrNull } from '../offline/patch';
@@ -85,10 +84,10 @@ function OfferCard(props: {
   const [error, setError] = useState<string | null>(null);
   // A refused assignment holds no seat: only the server's accepted riders and pending ones count.
   const holding = assignments.filter((a) => !props.refused.has(String(a.id)));
-  const used = seatsUsed(holding);
+  const used = ridersPerLeg(holding);
   const seats = Number(offer.total_seats_available);
   const names = new Map(props.roster.participants.map((p) => [String(p.id), fullName(p)]));
-  const fits = canAssign(offer, holding, direction);
+  const fits = seatRefusal(offer, used, direction) === null;
   const removeOrUndo = (a: StoredRecord) => {
     const entry = props.refused.get(String(a.id));
     const done =

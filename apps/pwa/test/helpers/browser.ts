@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { startTestServer, type TestServer } from '@wampums/server/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../../../scripts/chromium.mjs';
 
 /** The built app the test server serves (`npm test` builds it before the tests run). */
 export const PWA_DIR = fileURLToPath(new URL('../../dist', import.meta.url));
@@ -14,19 +16,35 @@ export function assertBuilt(): void {
 
 /** Debian's Chromium, headless, without any downloaded browser. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+}
+
+/** The app under test: the server on a fresh database with the demo units, serving the built PWA. */
+export interface App {
+  server: TestServer;
+  browser: Browser;
+}
+
+/** Starts the server (PostgreSQL unless told) serving the built app, and Chromium, side by side. */
+export async function startApp(
+  options: { backend?: 'postgres' | 'pglite'; pwaDir?: string; seedDemo?: boolean } = {},
+): Promise<App> {
+  assertBuilt();
+  const [server, browser] = await Promise.all([
+    startTestServer({
+      backend: options.backend ?? 'postgres',
+      seedDemo: options.seedDemo ?? true,
+      pwaDir: options.pwaDir ?? PWA_DIR,
+    }),
+    launchChromium(),
+  ]);
+  return { server, browser };
+}
+
+/** Closes what `startApp` started, whatever part of it did start. */
+export async function stopApp(app: Partial<App>): Promise<void> {
+  await app.browser?.close();
+  await app.server?.close();
 }
 
 /** A phone-sized context (375x812), like the leaders' devices. */

@@ -4,21 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../../../scripts/chromium.mjs';
 import { workspaceSources } from '../../../../scripts/workspace-sources.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * Serves the test page and service worker (the client from source) with Vite. With `apiTarget`,
@@ -54,8 +44,8 @@ export class Browser {
 
   async launch(): Promise<BrowserContext> {
     this.context = await chromium.launchPersistentContext(this.profile, {
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS],
     });
     return this.context;
   }

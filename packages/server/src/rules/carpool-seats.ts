@@ -1,64 +1,58 @@
-import { type TripDirection, WampumsError } from '@wampums/schema';
+import { overbookedLeg, type RidersPerLeg, ridersPerLeg, seatRefusal, WampumsError } from '@wampums/schema';
 import type { Queryable } from '../db/database';
 import type { Row } from '../entities/rows';
 
-type Leg = 'to' | 'from';
+const LEG_WORD = { to_activity: 'to', from_activity: 'from' } as const;
 
-/** The legs a trip direction covers. */
-export function legsOf(direction: TripDirection): Leg[] {
-  if (direction === 'to_activity') return ['to'];
-  if (direction === 'from_activity') return ['from'];
-  return ['to', 'from'];
-}
-
-interface OfferRow {
-  id: number;
-  total_seats_available: number;
-  trip_direction: TripDirection;
-  is_active: boolean;
+/** Riders of an offer per leg, leaving out one assignment (the one being moved). */
+async function ridersOf(
+  tx: Queryable,
+  organizationId: number,
+  offerId: number,
+  excludeAssignmentId: number | null,
+): Promise<RidersPerLeg> {
+  const rows = await tx.query<{ trip_direction: string; count: number }>(
+    `SELECT trip_direction, count(*)::int AS count FROM carpool_assignments
+     WHERE organization_id = $1 AND carpool_offer_id = $2 AND ($3::int IS NULL OR id <> $3::int)
+     GROUP BY trip_direction`,
+    [organizationId, offerId, excludeAssignmentId],
+  );
+  return ridersPerLeg(rows);
 }
 
 /**
- * Checks that a rider fits in an offer for every leg of `direction`. The offer row is locked
- * FOR UPDATE first: two racing assignments to one offer run one after the other, and the
- * second counts the first, so an offer is never overbooked.
+ * Checks that a rider fits in an offer for every leg of `direction` (the rule is
+ * `seatRefusal` in @wampums/schema, the app's too). The offer row is locked FOR UPDATE first:
+ * two racing assignments to one offer run one after the other, and the second counts the
+ * first, so an offer is never overbooked.
  */
 export async function assertSeatAvailable(
   tx: Queryable,
   organizationId: number,
   offerId: number,
-  direction: TripDirection,
+  direction: string,
   excludeAssignmentId: number | null,
 ): Promise<void> {
-  const [offer] = await tx.query<OfferRow>(
+  const [offer] = await tx.query<Row>(
     `SELECT id, total_seats_available, trip_direction, is_active FROM carpool_offers
      WHERE organization_id = $1 AND id = $2 FOR UPDATE`,
     [organizationId, offerId],
   );
   if (!offer) throw new WampumsError('not_found', 'carpool_offer_id refers to no carpool_offers record');
-  if (!offer.is_active) throw new WampumsError('no_seats', 'This carpool offer is cancelled');
-  const offered = legsOf(offer.trip_direction);
-  for (const leg of legsOf(direction)) {
-    if (!offered.includes(leg)) {
-      throw new WampumsError(
-        'no_seats',
-        `This carpool does not travel ${leg === 'to' ? 'to' : 'from'} the activity`,
-      );
-    }
-    const directions = leg === 'to' ? ['both', 'to_activity'] : ['both', 'from_activity'];
-    const [row] = await tx.query<{ taken: number }>(
-      `SELECT count(*)::int AS taken FROM carpool_assignments
-       WHERE organization_id = $1 AND carpool_offer_id = $2 AND trip_direction = ANY($3::text[])
-         AND ($4::int IS NULL OR id <> $4::int)`,
-      [organizationId, offerId, directions, excludeAssignmentId],
-    );
-    if ((row?.taken ?? 0) >= offer.total_seats_available) {
-      throw new WampumsError('no_seats', `No seat left ${leg === 'to' ? 'to' : 'from'} the activity`, {
-        seats: offer.total_seats_available,
-        direction: leg === 'to' ? 'to_activity' : 'from_activity',
-      });
-    }
+  const refusal = seatRefusal(
+    offer,
+    await ridersOf(tx, organizationId, offerId, excludeAssignmentId),
+    direction,
+  );
+  if (!refusal) return;
+  if (refusal.reason === 'cancelled') throw new WampumsError('no_seats', 'This carpool offer is cancelled');
+  if (refusal.reason === 'leg_not_offered') {
+    throw new WampumsError('no_seats', `This carpool does not travel ${LEG_WORD[refusal.leg]} the activity`);
   }
+  throw new WampumsError('no_seats', `No seat left ${LEG_WORD[refusal.leg]} the activity`, {
+    seats: refusal.seats,
+    direction: refusal.leg,
+  });
 }
 
 /** Refuses an offer edit that would leave more riders than seats (or riders on a dropped leg). */
@@ -67,21 +61,15 @@ export async function assertOfferKeepsRiders(
   organizationId: number,
   offer: Row,
 ): Promise<void> {
-  const offered = legsOf(offer.trip_direction as TripDirection);
-  for (const leg of ['to', 'from'] as const) {
-    const directions = leg === 'to' ? ['both', 'to_activity'] : ['both', 'from_activity'];
-    const [row] = await tx.query<{ taken: number }>(
-      `SELECT count(*)::int AS taken FROM carpool_assignments
-       WHERE organization_id = $1 AND carpool_offer_id = $2 AND trip_direction = ANY($3::text[])`,
-      [organizationId, offer.id, directions],
+  const over = overbookedLeg(offer, await ridersOf(tx, organizationId, Number(offer.id), null));
+  if (over) {
+    throw new WampumsError(
+      'no_seats',
+      `${over.taken} riders are assigned but only ${over.seats} seats remain`,
+      {
+        seats: over.seats,
+        taken: over.taken,
+      },
     );
-    const taken = row?.taken ?? 0;
-    const seats = offered.includes(leg) ? Number(offer.total_seats_available) : 0;
-    if (taken > seats) {
-      throw new WampumsError('no_seats', `${taken} riders are assigned but only ${seats} seats remain`, {
-        seats,
-        taken,
-      });
-    }
   }
 }
