@@ -1,15 +1,7 @@
-import { startTestServer } from '@wampums/server/testing';
+import type { TestServer } from '@wampums/server/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  go,
-  launchChromium,
-  PWA_DIR,
-  phoneContext,
-  screenshot,
-  signIn,
-} from './helpers/browser';
+import { go, phoneContext, screenshot, signIn, startApp, stopApp } from './helpers/browser';
 
 // A phone whose clock is set wrong (docs/architecture.md, section 5): the app warns its leader,
 // in the unit's language, and still records today's date as the server sees it.
