@@ -19,6 +19,7 @@ import { ReauthScreen } from './screens/reauth';
 import { RequirementScreen } from './screens/requirement';
 import { SyncDetailsScreen } from './screens/sync-details';
 import { BottomNav } from './ui/bottom-nav';
+import { ClockWarning } from './ui/clock-warning';
 import { useRoute } from './ui/router';
 import { StatusBar } from './ui/status-bar';
 
@@ -39,6 +40,7 @@ export function Shell(props: ShellProps) {
     <div class="shell">
       <StatusBar />
       <main class="content">
+        <ClockWarning />
         {readOnly && (
           <p class="alert alert-info read-only-banner" data-testid="read-only">
             {t('readOnly.banner')}

@@ -1,4 +1,4 @@
-import type { OutboxAuthor, OutboxEntry } from '@wampums/schema';
+import { mergedFieldTimes, type OutboxAuthor, type OutboxEntry } from '@wampums/schema';
 import { deriveDependencies } from './dependencies';
 
 /** An outbox entry as this client stores it: the seed's fields plus when it was last sent. */
@@ -70,6 +70,7 @@ export function coalesce(existing: ClientOutboxEntry | undefined, change: LocalC
           ...existing,
           ...reset,
           payload,
+          fieldTimes: mergedFieldTimes(existing, change),
           dependencies: deriveDependencies(existing.entityType, existing.entityId, 'create', payload),
         },
       };
@@ -90,6 +91,7 @@ export function coalesce(existing: ClientOutboxEntry | undefined, change: LocalC
           ...existing,
           ...reset,
           payload,
+          fieldTimes: mergedFieldTimes(existing, change),
           dependencies: deriveDependencies(existing.entityType, existing.entityId, 'update', payload),
         },
       };

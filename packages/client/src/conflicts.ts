@@ -7,6 +7,7 @@ import {
   fieldNamesOf,
   generateTempId,
   jsonEqual,
+  localEditOf,
   type PushResult,
   resolveConflict,
   SERVER_MANAGED_FIELDS,
@@ -107,8 +108,12 @@ export async function settlePushConflict(
           localPatch: entry.payload,
           baseEntity: entry.operation === 'create' ? null : (entry.baseEntity ?? null),
           serverEntity: server,
+          // The original edit's time, even for a change re-sent after an earlier conflict.
           localEditedAt: entry.timestamp,
+          ...(entry.fieldTimes ? { localFieldEditedAt: entry.fieldTimes } : {}),
           clockOffsetMs: ctx.clockOffsetMs,
+          localAuthorId: entry.authorId ?? null,
+          deviceNow: now,
         });
 
   let resolvedVersion: StoredRecord | null = null;
@@ -141,6 +146,12 @@ export async function settlePushConflict(
     localVersion: entry.operation === 'delete' ? null : { ...(localBefore ?? {}), ...(entry.payload ?? {}) },
     serverVersion: server,
     baseVersion: entry.baseEntity ?? null,
+    localEdit: {
+      at: localEditOf({ localEditedAt: entry.timestamp, clockOffsetMs: ctx.clockOffsetMs, deviceNow: now })
+        .at,
+      by: entry.authorId ?? null,
+      name: entry.authorName ?? null,
+    },
     strategy: ENTITIES[type].conflictStrategy,
     resolution,
     resolvedVersion,

@@ -6,6 +6,7 @@ export { OFFLINE_DB_NAME } from '@wampums/schema';
 export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
 export { buildApiCacheKey, CACHE_KEY_ORG_PARAM, type CacheKeyOptions } from './cache-key';
 export { type Clock, systemClock } from './clock';
+export { CLOCK_WARNING_MS, storedClockOffset } from './clock-offset';
 export type { ClientOutboxEntry } from './coalesce';
 export { globalConnectivity, ManualConnectivity } from './connectivity';
 export { type IndexedDBDependencies, type StoredRecord, WampumsOfflineDB } from './db';

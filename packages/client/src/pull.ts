@@ -11,6 +11,7 @@ import {
 } from '@wampums/schema';
 import { personalClientId } from './authors';
 import { type Clock, yieldToEventLoop } from './clock';
+import { measuredOffset, storeClockOffset } from './clock-offset';
 import type { StoredRecord, WampumsOfflineDB } from './db';
 import { rebase, UNSYNCED_STATUSES } from './rebase';
 import { noteServerRows, type ServerObservation } from './server-shadow';
@@ -86,12 +87,15 @@ export async function pullAll(ctx: PullContext, options: { fullRefresh: boolean 
   try {
     for (;;) {
       ctx.signal.throwIfAborted();
+      const startedAt = clock.now();
       const page = await ctx.transport.pull(cursor, ctx.pageSize, ctx.signal, refreshing ? null : clientId);
       if (page.skipped) {
         // Changes of a later version of the protocol: the types this client knows keep syncing.
         const skipped = page.skipped;
         await updateSyncState(db, (s) => ({ ...s, skippedPullChanges: s.skippedPullChanges + skipped }));
       }
+      const offset = measuredOffset(page.serverTime, startedAt, clock.now());
+      if (offset !== null) await storeClockOffset(db, offset);
       if (page.fullRefresh && !refreshing) {
         // The server cannot honour our cursor (too old, another role, a rotated secret, another
         // or restored database: docs/sync-protocol.md, "Recovery"): start over from a snapshot,

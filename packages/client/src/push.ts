@@ -52,6 +52,7 @@ export function toPushChange(entry: ClientOutboxEntry): PushChange {
     entityId: entry.entityId,
     tempId: entry.tempId,
     timestamp: entry.timestamp,
+    ...(entry.fieldTimes && entry.payload ? { fieldTimestamps: entry.fieldTimes } : {}),
     baseUpdatedAt: entry.operation === 'create' ? null : (entry.baseUpdatedAt ?? null),
     payload: entry.payload,
     dependencies: entry.dependencies,
@@ -144,7 +145,8 @@ export async function pushAll(
       }
 
       const request = ctx.transport.push(
-        { clientId: ctx.clientId, changes: sending.map(toPushChange) },
+        // sentAt: the server measures this device's clock offset from it (edit times).
+        { clientId: ctx.clientId, changes: sending.map(toPushChange), sentAt: ctx.clock.now() },
         ctx.signal,
         ctx.author,
       );

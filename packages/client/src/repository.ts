@@ -10,6 +10,7 @@ import {
   isTempId,
   type OutboxAuthor,
   type OutboxEntry,
+  refusesUpdates,
   updatePatchSchema,
 } from '@wampums/schema';
 import { Dexie } from 'dexie';
@@ -93,6 +94,12 @@ export class Repository {
       db.transaction('rw', this.scope(type), async () => {
         changes.length = 0;
         const key = await this.resolveId(type, id);
+        // Append-only once on the server; before that the edit merges into its pending create.
+        if (refusesUpdates(type) && !isTempId(key))
+          throw new OfflineStoreError(
+            'read_only',
+            `${type} are append-only: delete and create again instead`,
+          );
         const current = await db.entity(type).get(key);
         if (!current) throw new OfflineStoreError('not_found', `${type} ${String(id)} does not exist`);
         const fields = await this.resolveRefs(type, parsed.data);

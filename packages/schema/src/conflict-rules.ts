@@ -1,3 +1,4 @@
+import { correctedEditTime, type EditStamp, fieldEditOf, isLaterEdit, rowEditOf } from './edit-time';
 import { ENTITIES, type EntityType } from './entities';
 import type { Operation } from './protocol';
 
@@ -30,6 +31,15 @@ export interface ConflictInput {
   localEditedAt: number;
   /** serverTime − deviceTime, as measured by the client (ms). */
   clockOffsetMs: number;
+  /** Device time of each field's edit when edits were merged (`fieldTimes`); else `localEditedAt`. */
+  localFieldEditedAt?: Record<string, number>;
+  /** Who made the local edit (user id), for the tie-break of equal edit times. */
+  localAuthorId?: number | null;
+  /**
+   * The device's time now (Unix ms): the local edit time is bounded by it, corrected, as the
+   * server bounds it by its receive time (`correctedEditTime`). Without it, unbounded.
+   */
+  deviceNow?: number;
 }
 
 /** Structural equality of JSON values (field values are JSON). */
@@ -43,14 +53,29 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-/** True when the local edit, on the server's clock, is later than the server row's last write. */
+/** The local edit, on the server's clock, bounded like the server bounds it. */
+export function localEditOf(
+  input: Pick<ConflictInput, 'localEditedAt' | 'clockOffsetMs' | 'localAuthorId' | 'deviceNow'>,
+): EditStamp {
+  const bound =
+    input.deviceNow === undefined ? Number.POSITIVE_INFINITY : input.deviceNow + input.clockOffsetMs;
+  return {
+    at: correctedEditTime(input.localEditedAt, input.clockOffsetMs, bound),
+    by: input.localAuthorId ?? null,
+  };
+}
+
+/**
+ * True when the local edit is later than the edit that produced the server's row
+ * (`isLaterEdit`: edit times, then author ids), not than when that row reached the server.
+ */
 export function localIsLater(
-  input: Pick<ConflictInput, 'serverEntity' | 'localEditedAt' | 'clockOffsetMs'>,
+  input: Pick<
+    ConflictInput,
+    'serverEntity' | 'localEditedAt' | 'clockOffsetMs' | 'localAuthorId' | 'deviceNow'
+  >,
 ): boolean {
-  const serverAt = Date.parse(String(input.serverEntity?.updated_at ?? ''));
-  if (Number.isNaN(serverAt)) return true;
-  // A tie goes to the server: it has already been seen by other devices.
-  return input.localEditedAt + input.clockOffsetMs > serverAt;
+  return isLaterEdit(localEditOf(input), rowEditOf(input.serverEntity));
 }
 
 const APPROVED = 'approved';
@@ -73,13 +98,17 @@ function lastWriteWins(input: ConflictInput): ConflictDecision {
 
 function fieldMerge(input: ConflictInput, server: Record<string, unknown>): ConflictDecision {
   if (input.operation !== 'update' || input.localPatch === null) return lastWriteWins(input);
-  const later = localIsLater(input);
   const kept: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(input.localPatch)) {
     // Without a base we cannot tell who changed the field: treat it as changed on both sides.
     const serverChanged = input.baseEntity === null || !jsonEqual(input.baseEntity[field], server[field]);
     if (jsonEqual(server[field], value)) continue; // both sides agree already
-    if (!serverChanged || later) kept[field] = value;
+    // Changed on both sides: the later edit of that field (its own time in `field_edits`).
+    const local = localEditOf({
+      ...input,
+      localEditedAt: input.localFieldEditedAt?.[field] ?? input.localEditedAt,
+    });
+    if (!serverChanged || isLaterEdit(local, fieldEditOf(server, field))) kept[field] = value;
   }
   return Object.keys(kept).length > 0 ? { kind: 'merged', patch: kept } : { kind: 'server-wins' };
 }

@@ -2,9 +2,11 @@
  * @wampums/schema: the one declaration of the offline store, the entities, their rules and
  * the wire protocol, shared by the client, the server and the app. Pure: no DOM, no Node.
  */
+export * from './append-only';
 export * from './carpool';
 export * from './conflict-rules';
 export * from './dexie-schema';
+export * from './edit-time';
 export * from './entities';
 export * from './entity-schemas';
 export * from './errors';

@@ -101,6 +101,12 @@ export const pushChangeSchema = z
     entityId: idRef,
     tempId: tempIdSchema.nullable().optional(),
     timestamp: z.number().int().nonnegative(),
+    /**
+     * An addition: the device time each field of `payload` was set, when edits made at
+     * different times were merged into one change (`mergedFieldTimes`); a field not named here
+     * was set at `timestamp`. Corrected like `timestamp` (docs/sync-protocol.md, "Edit times").
+     */
+    fieldTimestamps: z.record(z.string().max(100), z.number().int().nonnegative()).optional(),
     baseUpdatedAt: isoInstant.nullable().optional(),
     payload: z.record(z.string(), z.unknown()).nullable(),
     dependencies: z.array(dependencySchema).max(50).optional(),
@@ -119,8 +125,14 @@ export type PushChange = z.infer<typeof pushChangeSchema>;
 export const pushRequestSchema = z.strictObject({
   clientId: z.string().min(1).max(100),
   changes: z.array(z.unknown()),
+  /**
+   * The device's clock (Unix ms) when it sent the request (an addition): the server measures the
+   * device's clock offset from it, and corrects each change's `timestamp` by it into the edit
+   * time it keeps (docs/sync-protocol.md, "Edit times"). Without it, no correction.
+   */
+  sentAt: z.number().int().nonnegative().optional(),
 });
-export type PushRequest = { clientId: string; changes: PushChange[] };
+export type PushRequest = { clientId: string; changes: PushChange[]; sentAt?: number };
 
 export const wireErrorSchema = z.object({
   code: z.string(),

@@ -17,6 +17,12 @@ export interface OutboxEntry {
   operation: Operation;
   /** Unix ms when the change was made (device clock). */
   timestamp: number;
+  /**
+   * When later edits merged into this entry: the time (Unix ms, device clock) each field of
+   * `payload` was last set (`mergedFieldTimes`), so a field keeps its own edit time. Absent:
+   * every field at `timestamp`.
+   */
+  fieldTimes?: Record<string, number>;
   /** Full entity for create, patch for update, `null` for delete. */
   payload: Record<string, unknown> | null;
   dependencies: Dependency[];
@@ -125,6 +131,12 @@ export interface ConflictRecord {
   serverVersion: Record<string, unknown> | null;
   /** The record before the local edit, when known. */
   baseVersion: Record<string, unknown> | null;
+  /**
+   * When and by whom the local change was made (`at`: Unix ms on the server's clock, as the
+   * decision compared it); the server side's is the server version's `edited_at`/`edited_by`
+   * (`rowEditOf`). Absent on conflicts recorded before edit times.
+   */
+  localEdit?: { at: number; by: number | null; name: string | null };
   strategy: string;
   resolution: ConflictResolution;
   /** The fields that ended up on the record. */

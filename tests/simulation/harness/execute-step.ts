@@ -285,13 +285,15 @@ async function edit(
   const type = EDIT_TARGET[kind];
   const { field, value, unique } = patchOf(ctx, kind, row, step, variant);
   const marker = await localMarker(device, type, row);
+  // The true time of the edit, for the last-write-wins oracle (invariants.ts, checkLatestEditWins).
+  const at = Date.now();
   try {
     await device.store.update(type, row.id, { [field]: value });
   } catch (error) {
     bump(ctx, `refused-locally:${(error as { code?: string }).code ?? 'error'}`);
     return;
   }
-  if (marker) ctx.oracle.edited({ step, device: d, type, marker, field, value, unique }, kind);
+  if (marker) ctx.oracle.edited({ step, device: d, type, marker, field, value, unique, at }, kind);
 }
 
 /** Runs one step of a scenario. */
@@ -405,6 +407,7 @@ export async function executeStep(ctx: StepContext, step: Step, index: number): 
       return;
     case 'wait':
       device.advance(step.minutes * 60_000);
+      ctx.oracle.clockJumped(step.d, Date.now());
       bump(ctx, 'clock-jump');
       return;
   }

@@ -318,3 +318,67 @@ export function checkConvergence(snapshot: Snapshot, locals: LocalState[]): stri
   }
   return out.slice(0, 30);
 }
+
+/**
+ * Edits closer than this in real time are not ordered by the check: the device measures its
+ * clock offset halfway through a request (a slow answer shifts it by half its delay, at most
+ * 100 ms here), the server from the request's `sentAt`.
+ */
+export const EDIT_ORDER_TOLERANCE_MS = 250;
+
+/** Strategies whose outcome is "the latest edit" (per field for the field-level merge). */
+const LATEST_EDIT_WINS = new Set(['last-write-wins', 'field-merge']);
+
+/**
+ * Every last-write-wins outcome is the latest edit, by the real time the person made it
+ * (docs/architecture.md, section 5), whatever the devices' clocks said and whichever synced
+ * first: for each field of each record, the server's value must not be that of an edit made
+ * clearly before another edit of the same field that reached the server. Edits left out: one
+ * still waiting on its device (pending, failed, refused or in a conflict for a person), one
+ * folded into its device's later delete, and one whose device's clock jumped between the edit
+ * and its sync (the offset measured when it is sent no longer describes the clock it was made
+ * with: docs/sync-protocol.md, "Edit times").
+ */
+export function checkLatestEditWins(
+  oracle: Oracle,
+  byMarker: Map<string, Row[]>,
+  locals: LocalState[],
+): string[] {
+  const out: string[] = [];
+  const groups = new Map<string, ModelEdit[]>();
+  for (const edit of oracle.edits) {
+    if (!edit.unique || !LATEST_EDIT_WINS.has(ENTITIES[edit.type].conflictStrategy)) continue;
+    const key = `${edit.type}|${edit.marker}|${edit.field}`;
+    groups.set(key, [...(groups.get(key) ?? []), edit]);
+  }
+  for (const edits of groups.values()) {
+    const first = edits[0] as ModelEdit;
+    const row = byMarker.get(`${first.type}|${first.marker}`)?.[0];
+    if (!row) continue;
+    const counted = edits.filter((edit) => {
+      if (oracle.jumpedAfter(edit.device, edit.at)) return false;
+      const markers = new Set([edit.marker, ...oracle.ancestors(edit.marker)]);
+      if (oracle.deletes.some((d) => d.device === edit.device && d.step > edit.step && markers.has(d.marker)))
+        return false;
+      const local = locals[edit.device] as LocalState;
+      const waiting = local.outbox.some(
+        (e) => e.entityType === edit.type && UNSYNCED.has(e.status) && e.payload?.[edit.field] === edit.value,
+      );
+      const forPerson = local.conflicts.some(
+        (c) =>
+          c.entityType === edit.type &&
+          (c.resolution === 'pending-user' || c.resolution.startsWith('user-')) &&
+          c.localVersion?.[edit.field] === edit.value,
+      );
+      return !waiting && !forPerson;
+    });
+    if (counted.length < 2) continue;
+    const latest = counted.reduce((a, b) => (b.at > a.at ? b : a));
+    const kept = counted.find((e) => e.value === row[first.field]);
+    if (!kept || kept === latest || latest.at - kept.at <= EDIT_ORDER_TOLERANCE_MS) continue;
+    out.push(
+      `not the latest edit: ${first.type} ${first.marker}.${first.field} = ${JSON.stringify(kept.value)} (device ${kept.device}, step ${kept.step}) on the server, but device ${latest.device} set ${JSON.stringify(latest.value)} ${latest.at - kept.at} ms later (step ${latest.step})`,
+    );
+  }
+  return out;
+}

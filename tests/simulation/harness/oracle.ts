@@ -26,6 +26,8 @@ export interface ModelEdit {
   value: unknown;
   /** The value is unique to this edit, so where it ends up says which edit survived. */
   unique: boolean;
+  /** When the person made it, on the real clock (Unix ms): not the device's skewed one. */
+  at: number;
 }
 
 export interface ModelDelete {
@@ -39,6 +41,8 @@ export class Oracle {
   readonly records = new Map<string, ModelRecord>();
   readonly edits: ModelEdit[] = [];
   readonly deletes: ModelDelete[] = [];
+  /** Real times (Unix ms) at which each device's clock jumped (a `wait` step), by device. */
+  readonly clockJumps = new Map<number, number[]>();
   /** Operations the users performed, by kind (`create:honors`, `edit:badge-status`, `sync`...). */
   readonly operations = new Map<string, number>();
 
@@ -54,6 +58,15 @@ export class Oracle {
   edited(edit: ModelEdit, kind: string): void {
     this.edits.push(edit);
     this.count(`edit:${kind}`);
+  }
+
+  clockJumped(device: number, at: number): void {
+    this.clockJumps.set(device, [...(this.clockJumps.get(device) ?? []), at]);
+  }
+
+  /** True when the device's clock jumped after `at`: an edit made before that is sent with a changed clock. */
+  jumpedAfter(device: number, at: number): boolean {
+    return (this.clockJumps.get(device) ?? []).some((jump) => jump >= at);
   }
 
   deleted(del: ModelDelete): void {

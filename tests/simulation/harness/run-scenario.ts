@@ -8,6 +8,7 @@ import {
   checkConvergence,
   checkCreates,
   checkEdits,
+  checkLatestEditWins,
   checkMedication,
   checkNoDuplicates,
   checkNoTempIds,
@@ -228,6 +229,7 @@ export async function runScenario(
       ...checkNoDuplicates(byMarker),
       ...checkCreates(oracle, byMarker, locals),
       ...(await checkEdits(oracle, byMarker, locals, backend.sql, fixture.organizationId, proxy.pushed)),
+      ...checkLatestEditWins(oracle, byMarker, locals),
       ...checkMedication(oracle, byMarker, locals, false),
       ...checkApprovedBadges(oracle, approvedSeen, byMarker),
     );

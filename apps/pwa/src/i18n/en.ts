@@ -390,6 +390,15 @@ export const en: Record<MessageKey, string> = {
   'waiting.signInToSend': 'Signed in without network: sign in online to send your changes.',
   'sync.waitingTitle': 'Waiting for other people',
   'sync.author': 'By',
+  'clock.ahead':
+    'This phone’s clock is about {minutes} min ahead of the server’s. Set it right in the phone’s settings: times shown here may be wrong.',
+  'clock.behind':
+    'This phone’s clock is about {minutes} min behind the server’s. Set it right in the phone’s settings: times shown here may be wrong.',
+  'conflicts.editedBy': '{name}, {time}',
+  'conflicts.someone': 'Someone',
+  'sync.sides': 'Who and when',
+  'sync.changeLost': 'Your change lost to a later one.',
+  'sync.settledByConflict': 'settled by a conflict: see below',
   'readOnly.banner': 'Read only: your role lets you see the unit, not change it.',
   // Why a change waits, one-tap roll call, the first download (issue 18).
   'status.retrying.one':

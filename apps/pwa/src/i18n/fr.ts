@@ -399,6 +399,15 @@ export const fr = {
   'waiting.signInToSend': 'Connecté sans réseau : reconnectez-vous en ligne pour envoyer vos modifications.',
   'sync.waitingTitle': 'En attente d’autres personnes',
   'sync.author': 'Par',
+  'clock.ahead':
+    'L’horloge de ce téléphone avance d’environ {minutes} min sur celle du serveur. Réglez-la dans les paramètres du téléphone : les heures affichées ici peuvent être fausses.',
+  'clock.behind':
+    'L’horloge de ce téléphone retarde d’environ {minutes} min sur celle du serveur. Réglez-la dans les paramètres du téléphone : les heures affichées ici peuvent être fausses.',
+  'conflicts.editedBy': '{name}, {time}',
+  'conflicts.someone': 'Quelqu’un',
+  'sync.sides': 'Qui et quand',
+  'sync.changeLost': 'Votre modification a cédé la place à une plus récente.',
+  'sync.settledByConflict': 'réglée par un conflit : voir plus bas',
   'readOnly.banner': 'Lecture seule : votre rôle permet de consulter l’unité, pas de la modifier.',
   // Pourquoi un envoi attend, les présences en un toucher, le premier téléchargement (issue 18).
   'status.retrying.one':

@@ -4,8 +4,10 @@ import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
 import { conflictFields, valueText } from '../offline/conflict-fields';
 import { uncheckedDoubleDoses } from '../offline/double-doses';
+import { useMemberNames } from '../offline/members';
 import { fullName } from '../offline/records';
 import { DoubleDoseCard } from '../ui/double-dose-card';
+import { EditAuthor } from '../ui/edit-author';
 import { errorText } from '../ui/error-text';
 import { entityLabel, fieldLabel } from '../ui/labels';
 import { Empty, Screen } from '../ui/screen';
@@ -40,6 +42,7 @@ function ConflictCard(props: { conflict: ConflictRecord }) {
   const { store } = useApp();
   const { t } = useI18n();
   const [error, setError] = useState<string | null>(null);
+  const names = useMemberNames();
   const c = props.conflict;
   const participantId =
     c.serverVersion?.participant_id ?? c.localVersion?.participant_id ?? c.baseVersion?.participant_id;
@@ -64,8 +67,16 @@ function ConflictCard(props: { conflict: ConflictRecord }) {
         <thead>
           <tr>
             <th>{t('conflicts.field')}</th>
-            <th>{t('conflicts.mine')}</th>
-            <th>{t('conflicts.theirs')}</th>
+            <th>
+              {t('conflicts.mine')}
+              <br />
+              <EditAuthor conflict={c} side="local" names={names} />
+            </th>
+            <th>
+              {t('conflicts.theirs')}
+              <br />
+              <EditAuthor conflict={c} side="server" names={names} />
+            </th>
           </tr>
         </thead>
         <tbody>

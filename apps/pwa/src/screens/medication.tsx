@@ -5,6 +5,7 @@ import { formatDose } from '../i18n/dose-unit';
 import { formatDay } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp, useLive } from '../offline/app-context';
+import { correctedDate } from '../offline/corrected-clock';
 import { dosesOfDay, type ScheduledDose, unitTime, unitTimeZone } from '../offline/medication-schedule';
 import { useMemberNames } from '../offline/members';
 import { fullName } from '../offline/records';
@@ -275,7 +276,7 @@ function AsNeededRow(props: {
   const r = props.requirement;
   const last = props.lastGiven;
   const record = async (fields: DoseFields) => {
-    const at = fields.administered_at ?? new Date().toISOString();
+    const at = fields.administered_at ?? correctedDate().toISOString();
     await store.create('medication_distributions', {
       ...fields,
       medication_requirement_id: r.id,

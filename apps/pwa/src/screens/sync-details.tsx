@@ -4,7 +4,9 @@ import { formatDateTime, formatSize } from '../i18n/format';
 import { useI18n } from '../i18n/i18n-context';
 import type { Lang } from '../i18n/translate';
 import { useApp, useLive, useSyncStatus } from '../offline/app-context';
+import { useMemberNames } from '../offline/members';
 import { lastEvictionAt, type Persistence, persistence } from '../offline/storage-keeping';
+import { EditAuthor } from '../ui/edit-author';
 import { errorText } from '../ui/error-text';
 import { entityLabel, enumLabel, operationLabel } from '../ui/labels';
 import { Empty, Screen } from '../ui/screen';
@@ -26,6 +28,7 @@ export function SyncDetailsScreen() {
   const { store } = useApp();
   const { t, lang } = useI18n();
   const status = useSyncStatus(store);
+  const names = useMemberNames();
   const data = useLive(
     ['_outbox', '_idMap', '_conflicts', '_syncMeta'],
     async (s) => {
@@ -147,6 +150,13 @@ export function SyncDetailsScreen() {
                 <td>
                   {enumLabel(t, 'outbox', e.status)}
                   {e.retryCount > 0 ? ` (${e.retryCount})` : ''}
+                  {e.status === 'synced' && e.serverResponse?.status === 'conflict' && (
+                    // Settled by a conflict: "synced" alone would hide that another change won.
+                    <>
+                      <br />
+                      <span data-testid="settled-by-conflict">{t('sync.settledByConflict')}</span>
+                    </>
+                  )}
                 </td>
                 <td>
                   {e.lastError ? (
@@ -206,6 +216,7 @@ export function SyncDetailsScreen() {
               <th>{t('sync.entity')}</th>
               <th>{t('sync.strategy')}</th>
               <th>{t('sync.resolution')}</th>
+              <th>{t('sync.sides')}</th>
             </tr>
           </thead>
           <tbody>
@@ -218,6 +229,17 @@ export function SyncDetailsScreen() {
                 <td>
                   {enumLabel(t, 'resolution', c.resolution)}
                   {c.resolvedAt ? ` · ${formatDateTime(lang, c.resolvedAt)}` : ''}
+                  {c.resolution === 'server-wins' && c.serverVersion !== null && (
+                    <>
+                      <br />
+                      <strong data-testid="change-lost">{t('sync.changeLost')}</strong>
+                    </>
+                  )}
+                </td>
+                <td>
+                  {t('conflicts.mine')}: <EditAuthor conflict={c} side="local" names={names} />
+                  <br />
+                  {t('conflicts.theirs')}: <EditAuthor conflict={c} side="server" names={names} />
                 </td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useApp } from '../offline/app-context';
+import { correctedNow } from '../offline/corrected-clock';
 import { typedDoseInstant } from '../offline/medication-schedule';
 import { textOrNull } from '../offline/patch';
 import { errorText } from './error-text';
@@ -33,8 +34,9 @@ export function DoseForm(props: {
 
   const record = async (status: 'given' | 'missed') => {
     setError(null);
-    // Read at the tap, not when the screen was opened.
-    const tap = Date.now();
+    // Read at the tap, not when the screen was opened; on the corrected clock (a wrong phone clock
+    // would record the dose at the wrong time).
+    const tap = correctedNow();
     const administeredAt =
       status === 'given'
         ? time

@@ -6,6 +6,7 @@ import { medicationRulesMigration } from './migrations/004-medication-rules';
 import { receiptRetentionMigration } from './migrations/004-receipt-retention';
 import { sessionsMigration } from './migrations/005-sessions';
 import { serverEpochMigration } from './migrations/006-server-epoch';
+import { editTimesMigration } from './migrations/007-edit-times';
 import { loadLimitsMigration } from './migrations/008-load-limits';
 
 /** Every migration, in the order they apply. Append only. */
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly { id: string; sql: string }[] = [
   receiptRetentionMigration,
   sessionsMigration,
   serverEpochMigration,
+  editTimesMigration,
   loadLimitsMigration,
 ];
 

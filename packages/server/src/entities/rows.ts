@@ -1,5 +1,5 @@
 import { ENTITIES, type EntityType } from '@wampums/schema';
-import { columnsOf } from '../db/column-types';
+import { type ColumnSpec, columnsOf } from '../db/column-types';
 import type { Queryable } from '../db/database';
 
 /** A stored row as it goes on the wire. */
@@ -8,8 +8,27 @@ export type Row = Record<string, unknown>;
 /** Quotes an identifier. Only declared names ever reach it, never client input. */
 export const ident = (name: string) => `"${name}"`;
 
+const editColumn = (name: string, sqlType: ColumnSpec['sqlType']): ColumnSpec => ({
+  name,
+  sqlType,
+  nullable: true,
+  enumValues: null,
+});
+
+/** The edit-time columns of migration 007-edit-times; set by the write path, never by a payload. */
+const EDIT_COLUMNS: readonly ColumnSpec[] = [
+  editColumn('edited_at', 'timestamptz(3)'),
+  editColumn('edited_by', 'integer'),
+];
+const FIELD_EDITS = editColumn('field_edits', 'jsonb');
+
+/** The columns a write sets: the declared fields and the edit times (`rules/edit-times.ts`). */
+function writtenColumnsOf(type: EntityType): readonly ColumnSpec[] {
+  return [...columnsOf(type), ...EDIT_COLUMNS, ...(type === 'participants' ? [FIELD_EDITS] : [])];
+}
+
 function paramOf(type: EntityType, column: string, value: unknown): { value: unknown; cast: string } {
-  const spec = columnsOf(type).find((c) => c.name === column);
+  const spec = writtenColumnsOf(type).find((c) => c.name === column);
   if (spec?.sqlType === 'jsonb')
     return { value: value === null ? null : JSON.stringify(value), cast: '::jsonb' };
   return { value, cast: '' };
@@ -60,7 +79,7 @@ export async function insertRow(
   organizationId: number,
   values: Row,
 ): Promise<Row | null> {
-  const columns = columnsOf(type).filter((c) => values[c.name] !== undefined);
+  const columns = writtenColumnsOf(type).filter((c) => values[c.name] !== undefined);
   const params: unknown[] = [organizationId];
   const placeholders = columns.map((c) => {
     const p = paramOf(type, c.name, values[c.name]);
@@ -88,7 +107,7 @@ export async function insertRows(
   rows: readonly Row[],
 ): Promise<Row[]> {
   if (rows.length === 0) return [];
-  const columns = columnsOf(type).filter((c) => rows.some((row) => row[c.name] !== undefined));
+  const columns = writtenColumnsOf(type).filter((c) => rows.some((row) => row[c.name] !== undefined));
   const params: unknown[] = [organizationId];
   const tuples = rows.map((row) => {
     const cells = ['$1'];
@@ -128,11 +147,14 @@ export async function updateRow(
   patch: Row,
   notNewerThan: string | null = null,
 ): Promise<Row | null> {
-  const columns = columnsOf(type).filter((c) => patch[c.name] !== undefined);
+  const columns = writtenColumnsOf(type).filter((c) => patch[c.name] !== undefined);
   const params: unknown[] = [organizationId, id];
   const sets = columns.map((c) => {
     const p = paramOf(type, c.name, patch[c.name]);
     params.push(p.value);
+    // A participant's field times: the patched fields' entries replace theirs, the others stay.
+    if (c.name === FIELD_EDITS.name)
+      return `${ident(c.name)} = ${ident(c.name)} || $${params.length}${p.cast}`;
     return `${ident(c.name)} = $${params.length}${p.cast}`;
   });
   // An empty patch still counts as a write: it moves updated_at like any other.

@@ -1,4 +1,5 @@
 import {
+  correctedEditTime,
   type PushResponse,
   type PushResult,
   pushChangeSchema,
@@ -54,6 +55,9 @@ async function applyPush(
   envelope: { clientId: string; changes: unknown[] },
 ): Promise<PushResponse> {
   await bindClientId(ctx.db, actor, envelope.clientId);
+  // The device's clock offset, measured on this request (docs/sync-protocol.md, "Edit times").
+  const receivedAt = Date.now();
+  const clockOffsetMs = envelope.sentAt === undefined ? 0 : receivedAt - envelope.sentAt;
   // Invalid changes are answered in place; the valid ones go through the write path together.
   const results: (PushResult | null)[] = [];
   const valid: { index: number; correlationId: string; request: WriteRequest }[] = [];
@@ -81,6 +85,17 @@ async function applyPush(
         baseUpdatedAt: change.baseUpdatedAt ?? null,
         correlationId: change.correlationId,
         dependencies: change.dependencies ?? [],
+        editedAt: correctedEditTime(change.timestamp, clockOffsetMs, receivedAt),
+        ...(change.fieldTimestamps
+          ? {
+              fieldEditedAt: Object.fromEntries(
+                Object.entries(change.fieldTimestamps).map(([field, at]) => [
+                  field,
+                  correctedEditTime(at, clockOffsetMs, receivedAt),
+                ]),
+              ),
+            }
+          : {}),
       },
     });
     results.push(null);

@@ -1,10 +1,18 @@
-import { DEPENDENCY_ORDER, ENTITIES, type EntityType, isTempId, WampumsError } from '@wampums/schema';
+import {
+  DEPENDENCY_ORDER,
+  ENTITIES,
+  type EntityType,
+  isTempId,
+  refusesUpdates,
+  WampumsError,
+} from '@wampums/schema';
 import type { Actor } from '../auth/tokens';
 import { DatabaseBusyError } from '../db/busy';
 import { type Database, type Queryable, sqlStateOf } from '../db/database';
 import type { Row } from '../entities/rows';
 import { insertRows, selectRow } from '../entities/rows';
 import { awardHonorsPoints } from '../rules/points';
+import { lockContendedKeys } from './key-locks';
 import {
   applyPreparedUpdate,
   createEntity,
@@ -136,6 +144,7 @@ async function applyChunk(
   for (let start = 0; start < chunk.length; start += CHANGES_PER_TRANSACTION) {
     const part = chunk.slice(start, start + CHANGES_PER_TRANSACTION);
     const done = await db.transaction(async (tx) => {
+      await lockContendedKeys(tx, actor.organizationId, part);
       await ids.preload(tx, actor.organizationId, part);
       const partOutcomes: WriteOutcome[] = [];
       for (const req of part) partOutcomes.push(await applyInSavepoint(tx, actor, req, ids, clientId));
@@ -254,6 +263,7 @@ async function applyTogether(
   clientId: string | null,
 ): Promise<WriteOutcome[]> {
   const org = actor.organizationId;
+  await lockContendedKeys(tx, org, chunk);
   await ids.preload(tx, org, chunk);
   const handled = await claimReceipts(
     tx,
@@ -326,6 +336,7 @@ async function hold(
 ): Promise<boolean> {
   const org = actor.organizationId;
   if (req.operation === 'delete' || ENTITIES[req.entityType].readOnly) return false;
+  if (req.operation === 'update' && refusesUpdates(req.entityType)) return false;
   if (req.operation === 'create' && newId === undefined) return false;
   const tempId = createdTempId(req);
   // Created before under another correlationId: answered `duplicate` with the row as it is now.
@@ -488,6 +499,9 @@ async function writeChange(
   await checkDependencies(tx, actor.organizationId, req, ids);
   if (ENTITIES[req.entityType].readOnly) {
     throw new WampumsError('read_only', `${req.entityType} are maintained by the server`);
+  }
+  if (req.operation === 'update' && refusesUpdates(req.entityType)) {
+    throw new WampumsError('read_only', `${req.entityType} are append-only: delete and create again instead`);
   }
   switch (req.operation) {
     case 'create':

@@ -15,6 +15,7 @@ import { validationError } from '../errors';
 import { assertMayChangeOwned, hasOwner, stampCreateAuthors, stampUpdateAuthors } from '../rules/authorship';
 import { assertMayDecideBadge, losesApproval } from '../rules/badge-status';
 import { assertOfferKeepsRiders, assertSeatAvailable } from '../rules/carpool-seats';
+import { stampEdit } from '../rules/edit-times';
 import {
   appendDoseHistory,
   assertDoseIdentityKept,
@@ -71,6 +72,7 @@ export async function prepareCreate(
   const values = applyCreateDefaults(type, parsed.data, actor.userId);
   if (type === 'badge_progress') assertMayDecideBadge(actor, null, values);
   stampCreateAuthors(actor, type, values);
+  stampEdit(actor, type, values, req.editedAt, req.fieldEditedAt);
   await resolveReferences(tx, actor.organizationId, type, values, ids, actor.userId, checkReferences);
   // Unchecked (an optimistic chunk), the composite foreign key of migration 004 still refuses
   // a mismatch, and the chunk is redone change by change, with this check.
@@ -162,6 +164,7 @@ async function patchAndTarget(
   if (!parsed.success) throw validationError(parsed.error, `${req.entityType} patch`);
   const patch: Row = { ...parsed.data };
   stampUpdateAuthors(actor, req.entityType, patch);
+  stampEdit(actor, req.entityType, patch, req.editedAt, req.fieldEditedAt);
   return { id: await targetId(tx, actor, req, ids), patch };
 }
 

@@ -16,6 +16,13 @@ export interface WriteRequest {
   /** Deduplication key (push `correlationId`, REST `Idempotency-Key`). */
   correlationId: string | null;
   dependencies: readonly Dependency[];
+  /**
+   * When the change was made, Unix ms on the server's clock (a push: its `timestamp` corrected
+   * and bounded, `correctedEditTime`); absent (REST): the time of the write.
+   */
+  editedAt?: number;
+  /** Per field, when edits made at different times were merged into this change (`fieldTimestamps`). */
+  fieldEditedAt?: Record<string, number>;
 }
 
 /** What happened to one change; maps one-to-one onto a push result. */
