@@ -52,7 +52,7 @@ export async function pushChanges(ctx: SyncContext, actor: Actor, body: unknown)
 async function applyPush(
   ctx: SyncContext,
   actor: Actor,
-  envelope: { clientId: string; changes: unknown[] },
+  envelope: { clientId: string; changes: unknown[]; sentAt?: number },
 ): Promise<PushResponse> {
   await bindClientId(ctx.db, actor, envelope.clientId);
   // The device's clock offset, measured on this request (docs/sync-protocol.md, "Edit times").
