@@ -205,7 +205,7 @@ export const en: Record<MessageKey, string> = {
   'sync.lastSync': 'Last sync',
   'sync.schemaVersion': 'Local database version',
   'sync.skipped': 'Skipped (newer server)',
-  'sync.skippedCounts': '{pulled} received change(s), {pushed} answer(s)',
+  'sync.skippedCounts': 'changes received: {pulled}, answers: {pushed}',
   'sync.lastFullRefresh': 'Last full download',
   'sync.storage': 'Storage',
   'sync.storageOf': '{used} used of {quota}',

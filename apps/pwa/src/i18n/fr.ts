@@ -214,7 +214,7 @@ export const fr = {
   'sync.lastSync': 'Dernière synchro',
   'sync.schemaVersion': 'Version de la base locale',
   'sync.skipped': 'Ignoré (serveur plus récent)',
-  'sync.skippedCounts': '{pulled} modification(s) reçue(s), {pushed} réponse(s)',
+  'sync.skippedCounts': 'modifications reçues : {pulled}, réponses : {pushed}',
   'sync.lastFullRefresh': 'Dernier téléchargement complet',
   'sync.storage': 'Stockage',
   'sync.storageOf': '{used} utilisés sur {quota}',
